@@ -1,0 +1,96 @@
+package io.noa.realtime.internal;
+
+import java.net.URI;
+import java.util.Locale;
+import java.util.Set;
+
+/** Keeps secrets out of messages, logs and {@code toString}. */
+public final class Redaction {
+    /** Longest excerpt of foreign input kept in a message. */
+    public static final int MAX_EXCERPT = 200;
+
+    private static final Set<String> SECRET_HEADERS = Set.of(
+            "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key",
+            "openai-api-key", "anthropic-api-key", "x-auth-token");
+
+    private Redaction() {}
+
+    /**
+     * The URL without user info and without the query (which often carries keys).
+     *
+     * @param uri the URL
+     * @return a printable form
+     */
+    public static String url(URI uri) {
+        if (uri == null) {
+            return "<no url>";
+        }
+        StringBuilder sb = new StringBuilder();
+        if (uri.getScheme() != null) {
+            sb.append(uri.getScheme()).append("://");
+        }
+        if (uri.getHost() != null) {
+            sb.append(uri.getHost());
+            if (uri.getPort() >= 0) {
+                sb.append(':').append(uri.getPort());
+            }
+        }
+        if (uri.getRawPath() != null) {
+            sb.append(uri.getRawPath());
+        }
+        if (uri.getRawQuery() != null) {
+            sb.append("?<redacted>");
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Like {@link #url(URI)} for a string that may not parse.
+     *
+     * @param url the URL
+     * @return a printable form
+     */
+    public static String url(String url) {
+        if (url == null) {
+            return "<no url>";
+        }
+        try {
+            return url(URI.create(url));
+        } catch (IllegalArgumentException e) {
+            return "<unparseable url>";
+        }
+    }
+
+    /**
+     * Whether a header's value must never be printed.
+     *
+     * @param name header name, any case
+     * @return true for authorization, cookies and API-key headers
+     */
+    public static boolean isSecretHeader(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return SECRET_HEADERS.contains(n) || n.contains("token") || n.contains("secret") || n.endsWith("-key");
+    }
+
+    /**
+     * Shortens foreign input for a message and replaces control characters.
+     *
+     * @param text the input
+     * @return at most {@link #MAX_EXCERPT} characters
+     */
+    public static String excerpt(CharSequence text) {
+        if (text == null) {
+            return "";
+        }
+        int n = Math.min(text.length(), MAX_EXCERPT);
+        StringBuilder sb = new StringBuilder(n + 1);
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            sb.append(c < 0x20 && c != '\t' ? ' ' : c);
+        }
+        if (text.length() > MAX_EXCERPT) {
+            sb.append('…');
+        }
+        return sb.toString();
+    }
+}

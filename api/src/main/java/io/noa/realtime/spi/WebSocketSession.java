@@ -1,0 +1,65 @@
+package io.noa.realtime.spi;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * An open WebSocket. Thread-safe: every method MAY be called from any thread, including from
+ * inside a {@link WebSocketListener} callback, and MUST NOT block.
+ *
+ * <p>Sends are queued in call order; a send MAY be issued while an earlier one is still in
+ * flight (the transport queues it). Each returned future completes when the frame has been
+ * written to the socket, or exceptionally if the session ended first. {@link #queuedBytes()}
+ * makes the queue visible so that callers can bound it.
+ */
+public interface WebSocketSession {
+    /**
+     * Sends a text message.
+     *
+     * @param text the message
+     * @return completes when written
+     */
+    CompletableFuture<Void> sendText(CharSequence text);
+
+    /**
+     * Sends a ping frame.
+     *
+     * @param data at most 125 bytes of application data
+     * @return completes when written
+     */
+    CompletableFuture<Void> sendPing(ByteBuffer data);
+
+    /**
+     * Starts the closing handshake. The listener's terminal callback follows when the peer
+     * answers (or when the transport gives up waiting and aborts). Idempotent.
+     *
+     * @param code a valid close status code, e.g. 1000
+     * @param reason at most 123 bytes of UTF-8
+     * @return completes when the close frame was written
+     */
+    CompletableFuture<Void> close(int code, String reason);
+
+    /** Closes the TCP connection at once, without a closing handshake. Idempotent. */
+    void abort();
+
+    /**
+     * Allows {@code n} more messages to be delivered to the listener.
+     *
+     * @param n positive; demand accumulates and saturates at {@code Long.MAX_VALUE}
+     */
+    void request(long n);
+
+    /**
+     * Bytes handed to a send method and not yet written.
+     *
+     * @return the queued byte count (an estimate for text: its UTF-16 length)
+     */
+    long queuedBytes();
+
+    /**
+     * Whether the session is open (no terminal callback, no close or abort yet).
+     *
+     * @return true while open
+     */
+    boolean isOpen();
+}
