@@ -44,7 +44,9 @@ public class HttpStatusException extends RealtimeException {
         } else if (body != null && !body.isBlank()) {
             sb.append(": ").append(Redaction.excerpt(body));
         }
-        if (status == 401 || status == 403) {
+        if (status == 204) {
+            sb.append(". The server asked the client to stop (no content); it will not reconnect");
+        } else if (status == 401 || status == 403) {
             sb.append(". Check the API key or credentials");
         } else if (status == 404) {
             sb.append(". Check the URL");
