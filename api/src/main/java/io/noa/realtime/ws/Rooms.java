@@ -1,0 +1,198 @@
+package io.noa.realtime.ws;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.noa.realtime.RealtimeException;
+import io.noa.realtime.Subscription;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * Room membership of a {@link RealtimeClient}. {@link #join} sends {@code room:join}
+ * ({@code {"roomId":...}}) and completes on the server's acknowledgement; the client re-joins
+ * every room after each reconnect, before it sends buffered emits. A join asked for while
+ * disconnected completes after the next connect. Other members' arrivals and departures arrive as
+ * {@code room:join} / {@code room:leave} events with {@code userId} and {@code roomId}. Thread-safe.
+ */
+public final class Rooms {
+    private final RealtimeClient client;
+    // guarded by client.lock
+    private final Set<String> desired = new LinkedHashSet<>();
+    private final Map<String, List<CompletableFuture<Void>>> waiting = new HashMap<>();
+
+    /** A member joined or left a room. */
+    public static final class MemberEvent {
+        private final String roomId;
+        private final String userId;
+
+        MemberEvent(String roomId, String userId) {
+            this.roomId = roomId;
+            this.userId = userId;
+        }
+
+        /**
+         * The room.
+         *
+         * @return the room id
+         */
+        public String roomId() {
+            return roomId;
+        }
+
+        /**
+         * The member.
+         *
+         * @return the user id
+         */
+        public String userId() {
+            return userId;
+        }
+
+        @Override
+        public String toString() {
+            return "MemberEvent{room=" + roomId + ", user=" + userId + '}';
+        }
+    }
+
+    Rooms(RealtimeClient client) {
+        this.client = client;
+    }
+
+    /**
+     * Joins a room; remembered until {@link #leave}, re-joined after every reconnect.
+     *
+     * @param roomId the room
+     * @return completes when the server acknowledged the join; fails with the server's refusal
+     *     (the room is then forgotten), an {@link io.noa.realtime.AckTimeoutException}, or a
+     *     {@link io.noa.realtime.ConnectionClosedException} (the room stays remembered)
+     */
+    public CompletableFuture<Void> join(String roomId) {
+        Objects.requireNonNull(roomId, "roomId");
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        synchronized (client.lock) {
+            desired.add(roomId);
+            Connection c = client.readyConnection();
+            if (c == null) {
+                waiting.computeIfAbsent(roomId, k -> new ArrayList<>()).add(result);
+                return result;
+            }
+            sendJoin(c, roomId).whenComplete((v, e) -> finish(result, e));
+        }
+        client.kick();
+        return result;
+    }
+
+    /**
+     * Leaves a room.
+     *
+     * @param roomId the room
+     * @return completes when the server acknowledged (at once when disconnected or not a member)
+     */
+    public CompletableFuture<Void> leave(String roomId) {
+        Objects.requireNonNull(roomId, "roomId");
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        synchronized (client.lock) {
+            boolean member = desired.remove(roomId);
+            List<CompletableFuture<Void>> w = waiting.remove(roomId);
+            if (w != null) {
+                w.forEach(f -> f.cancel(false));
+            }
+            Connection c = client.readyConnection();
+            if (!member || c == null) {
+                result.complete(null);
+                return result;
+            }
+            client.sendInternal(c, "room:leave", payload(roomId), true).whenComplete((v, e) -> finish(result, e));
+        }
+        client.kick();
+        return result;
+    }
+
+    /**
+     * The rooms this client is in (or will re-join on reconnect).
+     *
+     * @return an immutable snapshot, in join order
+     */
+    public Set<String> joined() {
+        synchronized (client.lock) {
+            return Collections.unmodifiableSet(new LinkedHashSet<>(desired));
+        }
+    }
+
+    /**
+     * Called when another member joins one of the rooms.
+     *
+     * @param listener receives the room and user
+     * @return closing it removes the listener
+     */
+    public Subscription onMemberJoined(Consumer<? super MemberEvent> listener) {
+        return member("room:join", listener);
+    }
+
+    /**
+     * Called when another member leaves one of the rooms.
+     *
+     * @param listener receives the room and user
+     * @return closing it removes the listener
+     */
+    public Subscription onMemberLeft(Consumer<? super MemberEvent> listener) {
+        return member("room:leave", listener);
+    }
+
+    private Subscription member(String event, Consumer<? super MemberEvent> listener) {
+        Objects.requireNonNull(listener, "listener");
+        return client.on(event, data -> listener.accept(new MemberEvent(data.path("roomId").asText(""),
+                data.path("userId").asText(""))));
+    }
+
+    /** Under lock, during the handshake: re-join every remembered room. */
+    void rejoin(Connection c) {
+        for (String room : desired) {
+            List<CompletableFuture<Void>> w = waiting.remove(room);
+            CompletableFuture<JsonNode> f = sendJoin(c, room);
+            if (w != null) {
+                f.whenComplete((v, e) -> w.forEach(r -> finish(r, e)));
+            }
+        }
+    }
+
+    private CompletableFuture<JsonNode> sendJoin(Connection c, String room) {
+        CompletableFuture<JsonNode> f = client.sendInternal(c, "room:join", payload(room), true);
+        f.whenComplete((v, e) -> {
+            if (e != null && isRefusal(e)) {
+                synchronized (client.lock) {
+                    desired.remove(room);
+                }
+            }
+        });
+        return f;
+    }
+
+    private static boolean isRefusal(Throwable e) {
+        Throwable t = RealtimeClient.unwrap(e);
+        return t instanceof RealtimeException && !(t instanceof io.noa.realtime.AckTimeoutException)
+                && !(t instanceof io.noa.realtime.ConnectionClosedException);
+    }
+
+    private static void finish(CompletableFuture<Void> f, Throwable e) {
+        if (e == null) {
+            f.complete(null);
+        } else {
+            f.completeExceptionally(RealtimeClient.unwrap(e));
+        }
+    }
+
+    private ObjectNode payload(String room) {
+        ObjectNode n = client.options().codec().mapper().createObjectNode();
+        n.put("roomId", room);
+        return n;
+    }
+}

@@ -1,0 +1,198 @@
+package io.noa.realtime.ws;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.noa.realtime.RealtimeException;
+import io.noa.realtime.event.EventCodec;
+import java.time.Duration;
+
+/**
+ * How events map to WebSocket text frames, and what happens on the wire after the WebSocket opens
+ * (a handshake carrying the auth payload, the heartbeat style, acknowledgement ids). The client
+ * and the transports know nothing of the format, so another protocol (such as Socket.IO v5 over
+ * Engine.IO v4) plugs in here without touching either. Implementations are stateless factories;
+ * per-connection state lives in the {@link Session} they open.
+ */
+public interface WireProtocol {
+    /**
+     * A short name for messages and logs.
+     *
+     * @return e.g. {@code "json-envelope"}
+     */
+    String name();
+
+    /**
+     * Starts the protocol on a freshly opened WebSocket.
+     *
+     * @param context what the session may do: send frames, report the handshake and inbound events
+     * @return the session for this connection
+     */
+    Session open(Context context);
+
+    /** Who keeps the link alive. */
+    enum Heartbeat {
+        /**
+         * The client sends WebSocket ping frames every heartbeat interval and expects a pong (or
+         * any frame) within the pong timeout.
+         */
+        CLIENT_PING,
+        /**
+         * The server drives heartbeats inside the protocol (e.g. Engine.IO pings that the session
+         * answers); the client only watches that some frame arrives within
+         * {@link Context#expectTrafficWithin(Duration)}.
+         */
+        SERVER_DRIVEN
+    }
+
+    /**
+     * The protocol state of one connection. All methods are called serially by the client; none
+     * may block.
+     */
+    interface Session {
+        /** The WebSocket is open: send the handshake, if the protocol has one. */
+        void onOpen();
+
+        /**
+         * A text frame arrived. Decode it and report through the {@link Context}; a frame that
+         * does not decode is reported with {@link Context#protocolError(RealtimeException)},
+         * never thrown.
+         *
+         * @param frame the whole message
+         */
+        void onText(CharSequence frame);
+
+        /**
+         * Encodes an event.
+         *
+         * @param event the event name
+         * @param data the payload (JSON null for none)
+         * @param ackId an id from {@link #nextAckId()} when an acknowledgement is wanted, or
+         *     {@code -1}
+         * @return the frame to send
+         */
+        String encodeEvent(String event, JsonNode data, long ackId);
+
+        /**
+         * Encodes the answer to an inbound event that asked for an acknowledgement.
+         *
+         * @param ackId the id the peer sent
+         * @param data the answer
+         * @return the frame to send
+         */
+        String encodeAck(long ackId, JsonNode data);
+
+        /**
+         * Allocates an acknowledgement id for this connection.
+         *
+         * @return a fresh id, not negative
+         */
+        long nextAckId();
+
+        /**
+         * The heartbeat style.
+         *
+         * @return who keeps the link alive
+         */
+        Heartbeat heartbeat();
+
+        /**
+         * A frame to send before a normal close (e.g. a Socket.IO DISCONNECT packet).
+         *
+         * @return the frame, or an empty string for none
+         */
+        default String closingFrame() {
+            return "";
+        }
+    }
+
+    /** What a {@link Session} may do. Methods may be called only from inside the session's methods. */
+    interface Context {
+        /**
+         * The endpoint, with credentials and query removed, for error messages.
+         *
+         * @return the redacted URL
+         */
+        String target();
+
+        /**
+         * The auth payload for this connection (the client's auth supplier was called for it).
+         *
+         * @return the payload, JSON null when none is configured
+         */
+        JsonNode auth();
+
+        /**
+         * The codec for payloads.
+         *
+         * @return the codec
+         */
+        EventCodec codec();
+
+        /**
+         * Sends a text frame as is.
+         *
+         * @param frame the frame
+         */
+        void send(String frame);
+
+        /**
+         * The handshake succeeded: the client is connected.
+         *
+         * @param sessionId the server's session id, or an empty string
+         */
+        void handshakeSucceeded(String sessionId);
+
+        /**
+         * The server refused the handshake (e.g. bad auth): the client fails and does not reconnect.
+         *
+         * @param error a {@link io.noa.realtime.HandshakeException} saying why
+         */
+        void handshakeFailed(RealtimeException error);
+
+        /**
+         * An inbound event.
+         *
+         * @param event the name
+         * @param data the payload
+         * @param ackId the id to answer with {@link Session#encodeAck}, or {@code -1}
+         */
+        void event(String event, JsonNode data, long ackId);
+
+        /**
+         * The answer to one of our events.
+         *
+         * @param ackId the id we allocated
+         * @param data the answer
+         */
+        void ack(long ackId, JsonNode data);
+
+        /**
+         * A negative answer to one of our events.
+         *
+         * @param ackId the id we allocated
+         * @param error what the server said
+         */
+        void ackError(long ackId, RealtimeException error);
+
+        /**
+         * A frame could not be decoded; the connection stays up.
+         *
+         * @param error what is wrong
+         */
+        void protocolError(RealtimeException error);
+
+        /**
+         * The peer will be considered dead if no frame arrives within {@code timeout} from now
+         * (used with {@link Heartbeat#SERVER_DRIVEN}). Each call re-arms the timer.
+         *
+         * @param timeout the allowed silence
+         */
+        void expectTrafficWithin(Duration timeout);
+
+        /**
+         * The server closed the session at protocol level (e.g. a DISCONNECT packet).
+         *
+         * @param reason why
+         */
+        void serverDisconnected(String reason);
+    }
+}
