@@ -51,7 +51,8 @@ final class Connection implements WebSocketListener, WireProtocol.Context {
         Duration timeout = options.timeout();
         handshakeTimer = client.transport().scheduler().schedule(this::handshakeTimedOut, timeout.toMillis(),
                 TimeUnit.MILLISECONDS);
-        connecting = client.transport().webSocket().connect(options.url(), options.headers(), timeout, this);
+        connecting = client.transport().webSocket().connect(options.protocol().connectUri(options.url()),
+                options.headers(), timeout, this);
         connecting.whenComplete((session, err) -> {
             if (err != null) {
                 client.connectionFailed(this, RealtimeClient.unwrap(err));
@@ -195,9 +196,13 @@ final class Connection implements WebSocketListener, WireProtocol.Context {
     @Override
     public void onBinary(WebSocketSession session, ByteBuffer data) {
         lastInbound = System.nanoTime();
-        client.protocolError(new io.noa.realtime.ProtocolException("Unexpected binary frame of " + data.remaining()
-                + " bytes from " + client.target() + " (protocol " + options.protocol().name() + " uses text frames)"));
-        client.kick();
+        synchronized (client.lock) {
+            if (!client.isCurrent(this) || ended.get()) {
+                return;
+            }
+            proto.onBinary(data, this);
+        }
+        afterUnlock();
         requestNext(session);
     }
 

@@ -701,7 +701,9 @@ public final class RealtimeClient implements AutoCloseable {
         ConnectionClosedException e = new ConnectionClosedException("The connection to " + target
                 + " closed before the acknowledgement arrived (" + reason + ")", error);
         failed.forEach(p -> completeLater(p, null, e));
-        callbacks.kick();
+        if (!Thread.holdsLock(lock)) {
+            callbacks.kick(); // a caller holding the lock kicks after releasing it
+        }
     }
 
     /**

@@ -1,8 +1,11 @@
 package io.noa.realtime.ws;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.noa.realtime.ProtocolException;
 import io.noa.realtime.RealtimeException;
 import io.noa.realtime.event.EventCodec;
+import java.net.URI;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 
 /**
@@ -27,6 +30,17 @@ public interface WireProtocol {
      * @return the session for this connection
      */
     Session open(Context context);
+
+    /**
+     * The URI to open for a configured URL; a protocol may add its path or query (e.g.
+     * Socket.IO's {@code /socket.io/?EIO=4&transport=websocket}).
+     *
+     * @param configured the URL given to the client
+     * @return the URI the WebSocket connects to
+     */
+    default URI connectUri(URI configured) {
+        return configured;
+    }
 
     /** Who keeps the link alive. */
     enum Heartbeat {
@@ -59,6 +73,18 @@ public interface WireProtocol {
          * @param frame the whole message
          */
         void onText(CharSequence frame);
+
+        /**
+         * A binary frame arrived (e.g. a Socket.IO attachment). By default binary frames are not
+         * part of the protocol and are reported as a protocol error.
+         *
+         * @param data valid only during the call
+         * @param context the connection's context
+         */
+        default void onBinary(ByteBuffer data, Context context) {
+            context.protocolError(new ProtocolException("Unexpected binary frame of " + data.remaining()
+                    + " bytes from " + context.target()));
+        }
 
         /**
          * Encodes an event.
