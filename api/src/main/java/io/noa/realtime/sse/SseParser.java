@@ -224,7 +224,7 @@ public final class SseParser {
      */
     public synchronized void reset() {
         if (busy) {
-            throw new IllegalStateException("SseParser.reset() must not be called from its own handler");
+            throw new IllegalStateException("SseParser.finish() and reset() must not be called from its own handler");
         }
         lineLen = 0;
         pendingCr = false;
