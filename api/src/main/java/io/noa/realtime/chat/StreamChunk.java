@@ -32,7 +32,7 @@ public final class StreamChunk {
     private StreamChunk(Builder b) {
         this.id = ChatJson.emptyToNull(b.id);
         this.model = ChatJson.emptyToNull(b.model);
-        this.created = b.created;
+        this.created = Math.max(0, b.created);
         this.object = ChatJson.emptyToNull(b.object);
         this.systemFingerprint = ChatJson.emptyToNull(b.systemFingerprint);
         this.serviceTier = ChatJson.emptyToNull(b.serviceTier);
