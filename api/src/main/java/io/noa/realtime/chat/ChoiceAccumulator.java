@@ -1,0 +1,193 @@
+package io.noa.realtime.chat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The accumulated state of one choice. Applies the rules of CHAT-STREAM-VARIANTS.md row 13 for tool
+ * calls: {@code ""} is absent for id/type/name; a fragment with an index continues the latest call at
+ * that index unless it brings a different id (then it starts a new call at the same index); a fragment
+ * without an index continues the call with its id, starts a new call for a new id, and continues the
+ * latest call when it has no id; the name and type are set once. Not thread-safe. Not API.
+ */
+final class ChoiceAccumulator {
+    /** Budget charged for one structural item (a call, a logprob entry, an annotation). */
+    static final int ITEM_COST = 32;
+
+    private final int index;
+    private final ChunkAccumulator.Budget budget;
+    private String rawRole;
+    private final TextBuffer content = new TextBuffer();
+    private final TextBuffer reasoning = new TextBuffer();
+    private final TextBuffer refusal = new TextBuffer();
+    /** Calls sorted by index, then by arrival. */
+    private final List<CallState> calls = new ArrayList<>();
+    private CallState lastCreated;
+    private CallState functionCall;
+    private String rawFinish;
+    private final AppendOnlyList<JsonNode> logprobs = new AppendOnlyList<>();
+    private final AppendOnlyList<JsonNode> refusalLogprobs = new AppendOnlyList<>();
+    private final AppendOnlyList<JsonNode> annotations = new AppendOnlyList<>();
+    private final Map<String, JsonNode> extras = new LinkedHashMap<>();
+    private StreamingMessage.ChoiceState snapshot;
+
+    ChoiceAccumulator(int index, ChunkAccumulator.Budget budget) {
+        this.index = index;
+        this.budget = budget;
+    }
+
+    int index() {
+        return index;
+    }
+
+    boolean isFinished() {
+        return rawFinish != null;
+    }
+
+    void apply(Choice c) {
+        snapshot = null;
+        c.delta().ifPresent(this::applyDelta);
+        c.finishReason().ifPresent(f -> rawFinish = f);
+        for (JsonNode t : c.logprobs()) {
+            budget.charge(ITEM_COST);
+            logprobs.add(t);
+        }
+        for (JsonNode t : c.refusalLogprobs()) {
+            budget.charge(ITEM_COST);
+            refusalLogprobs.add(t);
+        }
+        ChunkAccumulator.mergeExtras(extras, c.extras());
+    }
+
+    private void applyDelta(Delta d) {
+        if (rawRole == null) {
+            d.rawRole().ifPresent(r -> rawRole = r);
+        }
+        d.content().ifPresent(s -> append(content, s));
+        d.reasoning().ifPresent(s -> append(reasoning, s));
+        d.refusal().ifPresent(s -> append(refusal, s));
+        for (ToolCall fragment : d.toolCalls()) {
+            applyToolCall(fragment);
+        }
+        d.functionCall().ifPresent(f -> {
+            if (functionCall == null) {
+                budget.charge(ITEM_COST);
+                functionCall = new CallState(-1);
+            }
+            merge(functionCall, f);
+        });
+        for (JsonNode a : d.annotations()) {
+            budget.charge(ITEM_COST);
+            annotations.add(a);
+        }
+        ChunkAccumulator.mergeExtras(extras, d.extras());
+    }
+
+    private void append(TextBuffer buffer, String s) {
+        budget.charge(s.length());
+        buffer.append(s);
+    }
+
+    private void applyToolCall(ToolCall f) {
+        String id = f.id().orElse(null);
+        CallState target;
+        if (f.index().isPresent()) {
+            int i = f.index().getAsInt();
+            CallState last = lastAt(i);
+            boolean otherId = last != null && id != null && last.id != null && !last.id.equals(id);
+            target = last == null || otherId ? create(i) : last;
+        } else if (id != null) {
+            CallState same = withId(id);
+            target = same != null ? same : create(nextIndex());
+        } else {
+            target = lastCreated != null ? lastCreated : create(nextIndex());
+        }
+        merge(target, f);
+    }
+
+    private void merge(CallState target, ToolCall f) {
+        target.frozen = null;
+        if (target.id == null) {
+            target.id = f.id().orElse(null);
+        }
+        if (target.type == null) {
+            target.type = f.type().orElse(null);
+        }
+        if (target.name == null) {
+            target.name = f.name().orElse(null);
+        }
+        append(target.arguments, f.arguments());
+    }
+
+    private CallState lastAt(int i) {
+        for (int k = calls.size() - 1; k >= 0; k--) {
+            if (calls.get(k).index == i) {
+                return calls.get(k);
+            }
+        }
+        return null;
+    }
+
+    private CallState withId(String id) {
+        for (CallState c : calls) {
+            if (id.equals(c.id)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private int nextIndex() {
+        return calls.isEmpty() ? 0 : calls.get(calls.size() - 1).index + 1;
+    }
+
+    private CallState create(int i) {
+        budget.charge(ITEM_COST);
+        CallState c = new CallState(i);
+        int pos = calls.size();
+        while (pos > 0 && calls.get(pos - 1).index > i) {
+            pos--;
+        }
+        calls.add(pos, c);
+        lastCreated = c;
+        return c;
+    }
+
+    StreamingMessage.ChoiceState snapshot() {
+        if (snapshot == null) {
+            List<ToolCall> frozenCalls = new ArrayList<>(calls.size());
+            for (CallState c : calls) {
+                frozenCalls.add(c.freeze());
+            }
+            snapshot = new StreamingMessage.ChoiceState(index, rawRole, content.freeze(), reasoning.freeze(),
+                    refusal.freeze(), List.copyOf(frozenCalls), functionCall == null ? null : functionCall.freeze(),
+                    rawFinish, logprobs.freeze(), refusalLogprobs.freeze(), annotations.freeze(),
+                    ChatJson.copy(extras));
+        }
+        return snapshot;
+    }
+
+    /** One call being accumulated. */
+    private static final class CallState {
+        final int index;
+        String id;
+        String type;
+        String name;
+        final TextBuffer arguments = new TextBuffer();
+        ToolCall frozen;
+
+        CallState(int index) {
+            this.index = index;
+        }
+
+        ToolCall freeze() {
+            if (frozen == null) {
+                frozen = ToolCall.accumulated(index, id, type, name, arguments.freeze());
+            }
+            return frozen;
+        }
+    }
+}

@@ -1,0 +1,263 @@
+package io.noa.realtime.chat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.noa.realtime.ErrorDetail;
+import io.noa.realtime.LimitExceededException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Folds the {@link StreamChunk}s of one streamed response into {@link StreamingMessage} snapshots.
+ *
+ * <p>Accumulation is by field, never by chunk type: every chunk is treated alike. Content, reasoning
+ * ({@code reasoning_content} or {@code reasoning}), refusal, tool-call arguments, logprobs and
+ * annotations are appended per choice; the last non-null usage wins wherever it rides; finish reasons
+ * are recorded and may be followed by further chunks (usage, filter results); the first non-empty
+ * {@code id}/{@code model}/{@code created} wins; an error chunk ends the stream in state
+ * {@link StreamingMessage.State#ERROR} with the partial content kept.
+ *
+ * <p><b>Not thread-safe.</b> One accumulator serves one stream; callers serialize calls to it (the
+ * stream delivers chunks serially anyway). The snapshots it returns are immutable and may be handed to
+ * any thread.
+ *
+ * <p><b>Cost.</b> Texts are kept in append-only buffers; a snapshot shares their frozen prefixes, so
+ * {@link #accept(StreamChunk)} costs O(size of the chunk + number of choices and tool calls) and never
+ * copies the text accumulated so far. A snapshot's strings are built the first time they are read (one
+ * copy per text, memoised). {@link #snapshot()} returns the same object until something changes.
+ *
+ * <p><b>Bounds.</b> The accumulated size (characters of all texts plus a fixed charge per choice, tool
+ * call, logprob entry and annotation) is bounded by {@code maxMessageChars}; exceeding it throws
+ * {@link LimitExceededException} from {@link #accept(StreamChunk)} (the chunk may then be partly
+ * applied; the caller should {@link #fail(Throwable)} the message).
+ *
+ * <p>After the message reached a terminal state ({@code COMPLETED}, {@code ERROR}, {@code CANCELLED},
+ * {@code TRUNCATED}) further calls change nothing and return the final snapshot.
+ */
+public final class ChunkAccumulator {
+    /** The default bound of {@code maxMessageChars}: 16 Mi characters. */
+    public static final long DEFAULT_MAX_MESSAGE_CHARS = 16L * 1024 * 1024;
+
+    private final String messageId;
+    private final Budget budget;
+    private String responseId;
+    private String model;
+    private long created = -1;
+    private String systemFingerprint;
+    private String serviceTier;
+    private StreamingMessage.Meta meta = StreamingMessage.Meta.EMPTY;
+    private final TreeMap<Integer, ChoiceAccumulator> choices = new TreeMap<>();
+    private final Map<String, JsonNode> extras = new LinkedHashMap<>();
+    private Usage usage;
+    private ErrorDetail error;
+    private Throwable failure;
+    private StreamingMessage.State state = StreamingMessage.State.STREAMING;
+    private int chunkCount;
+    private StreamingMessage snapshot;
+
+    /**
+     * Creates an accumulator with the default size bound.
+     *
+     * @param messageId the SDK's id of the message, reported by {@link StreamingMessage#id()}
+     */
+    public ChunkAccumulator(String messageId) {
+        this(messageId, DEFAULT_MAX_MESSAGE_CHARS);
+    }
+
+    /**
+     * Creates an accumulator.
+     *
+     * @param messageId the SDK's id of the message, reported by {@link StreamingMessage#id()}
+     * @param maxMessageChars the bound of the accumulated size, {@code > 0}
+     */
+    public ChunkAccumulator(String messageId, long maxMessageChars) {
+        this.messageId = Objects.requireNonNull(messageId, "messageId");
+        if (maxMessageChars <= 0) {
+            throw new IllegalArgumentException("maxMessageChars must be > 0: " + maxMessageChars);
+        }
+        this.budget = new Budget(maxMessageChars);
+    }
+
+    /**
+     * Applies one chunk.
+     *
+     * @param chunk the decoded chunk
+     * @return the new snapshot
+     * @throws LimitExceededException if the message grows beyond {@code maxMessageChars}
+     */
+    public StreamingMessage accept(StreamChunk chunk) {
+        Objects.requireNonNull(chunk, "chunk");
+        if (state != StreamingMessage.State.STREAMING) {
+            return snapshot();
+        }
+        snapshot = null;
+        chunkCount++;
+        acceptMeta(chunk);
+        mergeExtras(extras, chunk.extras());
+        chunk.usage().ifPresent(u -> usage = u);
+        List<Choice> list = chunk.choices();
+        for (int i = 0; i < list.size(); i++) {
+            Choice c = list.get(i);
+            int index = c.index().orElse(i);
+            ChoiceAccumulator acc = choices.get(index);
+            if (acc == null) {
+                budget.charge(ChoiceAccumulator.ITEM_COST * 8L);
+                acc = new ChoiceAccumulator(index, budget);
+                choices.put(index, acc);
+            }
+            acc.apply(c);
+        }
+        if (chunk.error().isPresent()) {
+            error = chunk.error().get();
+            state = StreamingMessage.State.ERROR;
+        }
+        return snapshot();
+    }
+
+    private void acceptMeta(StreamChunk chunk) {
+        boolean changed = false;
+        if (responseId == null && chunk.id().isPresent()) {
+            responseId = chunk.id().get();
+            changed = true;
+        }
+        if (model == null && chunk.model().isPresent()) {
+            model = chunk.model().get();
+            changed = true;
+        }
+        if (created <= 0 && chunk.created().isPresent()) {
+            created = chunk.created().getAsLong();
+            changed = true;
+        }
+        if (systemFingerprint == null && chunk.systemFingerprint().isPresent()) {
+            systemFingerprint = chunk.systemFingerprint().get();
+            changed = true;
+        }
+        if (serviceTier == null && chunk.serviceTier().isPresent()) {
+            serviceTier = chunk.serviceTier().get();
+            changed = true;
+        }
+        if (changed) {
+            meta = new StreamingMessage.Meta(responseId, model, created, systemFingerprint, serviceTier);
+        }
+    }
+
+    /** Later values win, except that {@code null} and empty objects or arrays never replace a value. */
+    static void mergeExtras(Map<String, JsonNode> into, Map<String, JsonNode> from) {
+        for (Map.Entry<String, JsonNode> e : from.entrySet()) {
+            JsonNode v = e.getValue();
+            boolean empty = v.isNull() || (v.isContainerNode() && v.isEmpty());
+            if (!empty || !into.containsKey(e.getKey())) {
+                into.put(e.getKey(), v);
+            }
+        }
+    }
+
+    /**
+     * Whether every choice seen so far has a finish reason (and at least one was seen). A stream may
+     * still deliver usage or filter chunks after that; callers give it a short grace period, then
+     * {@link #complete()}.
+     *
+     * @return {@code true} when all choices finished
+     */
+    public boolean allChoicesFinished() {
+        if (choices.isEmpty()) {
+            return false;
+        }
+        for (ChoiceAccumulator c : choices.values()) {
+            if (!c.isFinished()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The stream ended normally ({@code [DONE]} or a terminal event): {@code COMPLETED}, or
+     * {@code ERROR} if an error chunk was seen.
+     *
+     * @return the final snapshot
+     */
+    public StreamingMessage complete() {
+        return end(error != null ? StreamingMessage.State.ERROR : StreamingMessage.State.COMPLETED, null);
+    }
+
+    /**
+     * The input ended (EOF) without {@code [DONE]}: {@code ERROR} if an error chunk was seen,
+     * {@code COMPLETED} if every choice finished, otherwise {@code TRUNCATED} (partial content kept; the
+     * request may be retried).
+     *
+     * @return the final snapshot
+     */
+    public StreamingMessage endOfInput() {
+        StreamingMessage.State s = error != null ? StreamingMessage.State.ERROR
+                : allChoicesFinished() ? StreamingMessage.State.COMPLETED : StreamingMessage.State.TRUNCATED;
+        return end(s, null);
+    }
+
+    /**
+     * The transport or the HTTP exchange failed: {@code ERROR}, partial content kept.
+     *
+     * @param cause the failure, reported by {@link StreamingMessage#failure()}
+     * @return the final snapshot
+     */
+    public StreamingMessage fail(Throwable cause) {
+        return end(StreamingMessage.State.ERROR, Objects.requireNonNull(cause, "cause"));
+    }
+
+    /**
+     * The caller cancelled the stream: {@code CANCELLED}, partial content kept.
+     *
+     * @return the final snapshot
+     */
+    public StreamingMessage cancel() {
+        return end(StreamingMessage.State.CANCELLED, null);
+    }
+
+    private StreamingMessage end(StreamingMessage.State to, Throwable cause) {
+        if (state == StreamingMessage.State.STREAMING) {
+            state = to;
+            failure = cause;
+            snapshot = null;
+        }
+        return snapshot();
+    }
+
+    /**
+     * The current snapshot; the same object until something changes.
+     *
+     * @return the snapshot
+     */
+    public StreamingMessage snapshot() {
+        StreamingMessage s = snapshot;
+        if (s == null) {
+            List<StreamingMessage.ChoiceState> list = new ArrayList<>(choices.size());
+            for (ChoiceAccumulator c : choices.values()) {
+                list.add(c.snapshot());
+            }
+            s = new StreamingMessage(messageId, meta, state, List.copyOf(list), usage, error, failure,
+                    ChatJson.copy(extras), chunkCount);
+            snapshot = s;
+        }
+        return s;
+    }
+
+    /** The size bound shared by all choices of one message. */
+    static final class Budget {
+        private final long max;
+        private long used;
+
+        Budget(long max) {
+            this.max = max;
+        }
+
+        void charge(long n) {
+            if (used + n > max) {
+                throw new LimitExceededException("streamed chat message", "maxMessageChars", max);
+            }
+            used += n;
+        }
+    }
+}

@@ -1,0 +1,374 @@
+package io.noa.realtime.chat;
+
+import static io.noa.realtime.chat.JsonValues.index;
+import static io.noa.realtime.chat.JsonValues.isNull;
+import static io.noa.realtime.chat.JsonValues.number;
+import static io.noa.realtime.chat.JsonValues.text;
+import static io.noa.realtime.chat.JsonValues.textOrJson;
+import static io.noa.realtime.chat.JsonValues.tree;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.noa.realtime.ErrorDetail;
+import io.noa.realtime.StreamFormatException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The OpenAI {@code chat.completion.chunk} decoder. Reads token by token with Jackson's streaming
+ * parser; only unknown fields are read as trees (into extras). Stateless and thread-safe.
+ */
+final class OpenAiChunkDecoder implements ChunkDecoder {
+    static final OpenAiChunkDecoder DEFAULT = new OpenAiChunkDecoder(new JsonFactory());
+
+    private static final String DONE = "[DONE]";
+
+    private final JsonFactory factory;
+
+    OpenAiChunkDecoder(JsonFactory factory) {
+        this.factory = factory;
+    }
+
+    @Override
+    public boolean isEndOfStream(String eventName, String data) {
+        return data != null && DONE.equals(data.strip());
+    }
+
+    @Override
+    public List<StreamChunk> decode(String eventName, String data) {
+        java.util.Objects.requireNonNull(data, "data");
+        String event = eventName == null || eventName.isEmpty() ? "message" : eventName;
+        boolean errorEvent = "error".equals(event);
+        if (!errorEvent && !"message".equals(event)) {
+            return List.of(); // ping and other named events are not part of a chat stream
+        }
+        String trimmed = data.strip();
+        if (!errorEvent && (trimmed.isEmpty() || DONE.equals(trimmed))) {
+            return List.of();
+        }
+        if (errorEvent && !trimmed.startsWith("{")) {
+            return List.of(StreamChunk.ofError(ErrorDetail.of(trimmed, null, null, null)));
+        }
+        try (JsonParser p = factory.createParser(data)) {
+            List<StreamChunk> out = new ArrayList<>(1);
+            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (t != JsonToken.START_OBJECT) {
+                    throw new StreamFormatException("chat stream data is not a JSON object (found " + t + ")", data);
+                }
+                out.add(readChunk(p, errorEvent));
+            }
+            return out;
+        } catch (JsonProcessingException e) {
+            if (errorEvent) {
+                return List.of(StreamChunk.ofError(ErrorDetail.of(trimmed, null, null, null)));
+            }
+            throw new StreamFormatException("chat stream data is not valid JSON (" + e.getOriginalMessage() + ")", data);
+        } catch (IOException e) {
+            throw new StreamFormatException("chat stream data could not be read (" + e.getMessage() + ")", data);
+        }
+    }
+
+    @Override
+    public List<StreamChunk> decodeField(String fieldName, String value) {
+        if ("error".equals(fieldName) && value != null) {
+            return decode("error", value);
+        }
+        return List.of();
+    }
+
+    private static StreamChunk readChunk(JsonParser p, boolean errorEvent) throws IOException {
+        StreamChunk.Builder b = StreamChunk.builder();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            p.nextToken();
+            switch (field) {
+                case "id":
+                    b.id(text(p));
+                    break;
+                case "model":
+                    b.model(text(p));
+                    break;
+                case "object":
+                    b.object(text(p));
+                    break;
+                case "created":
+                    b.created(number(p));
+                    break;
+                case "system_fingerprint":
+                    b.systemFingerprint(text(p));
+                    break;
+                case "service_tier":
+                    b.serviceTier(text(p));
+                    break;
+                case "choices":
+                    readChoices(p, b);
+                    break;
+                case "usage":
+                    b.usage(readUsage(p));
+                    break;
+                case "error":
+                    b.error(ErrorShapes.nested(p));
+                    break;
+                default:
+                    if (!isNull(p)) {
+                        b.extra(field, tree(p));
+                    }
+            }
+        }
+        ErrorShapes.completeFlat(b, errorEvent);
+        return b.build();
+    }
+
+    private static void readChoices(JsonParser p, StreamChunk.Builder b) throws IOException {
+        if (p.currentToken() != JsonToken.START_ARRAY) {
+            p.skipChildren();
+            return;
+        }
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+            if (t == JsonToken.START_OBJECT) {
+                b.addChoice(readChoice(p));
+            } else {
+                p.skipChildren();
+            }
+        }
+    }
+
+    private static Choice readChoice(JsonParser p) throws IOException {
+        Choice.Builder c = Choice.builder();
+        Delta delta = null;
+        Delta message = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            p.nextToken();
+            switch (field) {
+                case "index":
+                    int i = index(p);
+                    if (i >= 0) {
+                        c.index(i);
+                    }
+                    break;
+                case "delta":
+                    delta = p.currentToken() == JsonToken.START_OBJECT ? readDelta(p) : skip(p);
+                    break;
+                case "message": // a few proxies send a whole message instead of a delta
+                    message = p.currentToken() == JsonToken.START_OBJECT ? readDelta(p) : skip(p);
+                    break;
+                case "finish_reason":
+                    c.finishReason(text(p));
+                    break;
+                case "logprobs":
+                    readLogprobs(p, c);
+                    break;
+                default:
+                    if (!isNull(p)) {
+                        c.extra(field, tree(p));
+                    }
+            }
+        }
+        c.delta(delta != null ? delta : message);
+        return c.build();
+    }
+
+    private static Delta skip(JsonParser p) throws IOException {
+        p.skipChildren();
+        return null;
+    }
+
+    private static void readLogprobs(JsonParser p, Choice.Builder c) throws IOException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return;
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            p.nextToken();
+            if (p.currentToken() != JsonToken.START_ARRAY) {
+                p.skipChildren();
+                continue;
+            }
+            boolean content = "content".equals(field);
+            boolean refusal = "refusal".equals(field);
+            for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                if (t == JsonToken.VALUE_NULL || !(content || refusal)) {
+                    p.skipChildren();
+                } else if (content) {
+                    c.addLogprob(tree(p));
+                } else {
+                    c.addRefusalLogprob(tree(p));
+                }
+            }
+        }
+    }
+
+    private static Delta readDelta(JsonParser p) throws IOException {
+        Delta.Builder d = Delta.builder();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            p.nextToken();
+            switch (field) {
+                case "role":
+                    d.role(text(p));
+                    break;
+                case "content":
+                    d.content(p.currentToken() == JsonToken.START_ARRAY ? contentParts(p) : text(p));
+                    break;
+                case "reasoning_content":
+                case "reasoning":
+                    d.reasoning(text(p));
+                    break;
+                case "refusal":
+                    d.refusal(text(p));
+                    break;
+                case "tool_calls":
+                    readToolCalls(p, d);
+                    break;
+                case "function_call":
+                    d.functionCall(p.currentToken() == JsonToken.START_OBJECT ? readFunction(p, ToolCall.builder()) : skipCall(p));
+                    break;
+                case "annotations":
+                    readAnnotations(p, d);
+                    break;
+                default:
+                    if (!isNull(p)) {
+                        d.extra(field, tree(p));
+                    }
+            }
+        }
+        return d.build();
+    }
+
+    /** {@code content} sent as an array of parts: the text of the text parts, joined. */
+    private static String contentParts(JsonParser p) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+            if (t == JsonToken.VALUE_STRING) {
+                sb.append(p.getText());
+            } else if (t == JsonToken.START_OBJECT) {
+                JsonNode part = tree(p);
+                JsonNode txt = part.get("text");
+                if (txt != null && txt.isTextual()) {
+                    sb.append(txt.asText());
+                }
+            } else {
+                p.skipChildren();
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void readAnnotations(JsonParser p, Delta.Builder d) throws IOException {
+        if (p.currentToken() != JsonToken.START_ARRAY) {
+            p.skipChildren();
+            return;
+        }
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+            if (t == JsonToken.VALUE_NULL) {
+                continue;
+            }
+            d.addAnnotation(tree(p));
+        }
+    }
+
+    private static void readToolCalls(JsonParser p, Delta.Builder d) throws IOException {
+        if (p.currentToken() != JsonToken.START_ARRAY) {
+            p.skipChildren();
+            return;
+        }
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+            if (t != JsonToken.START_OBJECT) {
+                p.skipChildren();
+                continue;
+            }
+            ToolCall.Builder call = ToolCall.builder();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                switch (field) {
+                    case "index":
+                        int i = index(p);
+                        if (i >= 0) {
+                            call.index(i);
+                        }
+                        break;
+                    case "id":
+                        call.id(text(p));
+                        break;
+                    case "type":
+                        call.type(text(p));
+                        break;
+                    case "function":
+                        if (p.currentToken() == JsonToken.START_OBJECT) {
+                            readFunction(p, call);
+                        } else {
+                            p.skipChildren();
+                        }
+                        break;
+                    default:
+                        p.skipChildren();
+                }
+            }
+            d.addToolCall(call.build());
+        }
+    }
+
+    /** Reads {@code {name, arguments}}; arguments sent as a JSON object (Ollama) become their JSON text. */
+    private static ToolCall readFunction(JsonParser p, ToolCall.Builder call) throws IOException {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            p.nextToken();
+            if ("name".equals(field)) {
+                call.name(text(p));
+            } else if ("arguments".equals(field)) {
+                call.arguments(textOrJson(p));
+            } else {
+                p.skipChildren();
+            }
+        }
+        return call.build();
+    }
+
+    private static ToolCall skipCall(JsonParser p) throws IOException {
+        p.skipChildren();
+        return null;
+    }
+
+    private static Usage readUsage(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return null;
+        }
+        long prompt = -1;
+        long completion = -1;
+        long total = -1;
+        Map<String, JsonNode> details = new LinkedHashMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            p.nextToken();
+            switch (field) {
+                case "prompt_tokens":
+                    prompt = number(p);
+                    break;
+                case "completion_tokens":
+                    completion = number(p);
+                    break;
+                case "total_tokens":
+                    total = number(p);
+                    break;
+                default:
+                    if (!isNull(p)) {
+                        details.put(field, tree(p));
+                    }
+            }
+        }
+        if (prompt < 0 && completion < 0 && total < 0 && details.isEmpty()) {
+            return null; // "usage":{} carries nothing; it must not replace a real usage
+        }
+        return Usage.of(prompt, completion, total, details);
+    }
+}
