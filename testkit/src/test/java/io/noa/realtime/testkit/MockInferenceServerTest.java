@@ -145,7 +145,7 @@ class MockInferenceServerTest {
     @Test
     void keepAliveReusesConnections() throws Exception {
         server = MockInferenceServer.start();
-        for (int i = 0; i < 200; i++) {
+        for (int i = 0; i < 2000; i++) {
             assertThat(post(server.chatUri(), CHAT).statusCode()).isEqualTo(200);
         }
         assertThat(server.totalConnections()).isLessThanOrEqualTo(2);
