@@ -113,15 +113,23 @@ final class NettyWebSocket extends ChannelInboundHandlerAdapter implements WebSo
         if (reason.getBytes(StandardCharsets.UTF_8).length > MAX_REASON_BYTES) {
             throw new IllegalArgumentException("close reason must be at most 123 bytes of UTF-8");
         }
+        CompletableFuture<Void> written = startClose(code, reason);
+        return written != null ? written : closeWritten;
+    }
+
+    /** Sends a close frame and arms the close timeout, unless a close frame was already sent. */
+    private CompletableFuture<Void> startClose(int code, String reason) {
         if (!closeSent.compareAndSet(false, true)) {
-            return closeWritten;
+            return null;
         }
         CompletableFuture<Void> written = write(new CloseWebSocketFrame(code, reason), 0);
         closeWritten = written;
         channel.eventLoop().schedule(() -> {
             if (channel.isActive()) {
-                failure = new TransportException("WebSocket peer " + target + " did not answer the close frame within "
-                        + CLOSE_TIMEOUT_SECONDS + " s; connection aborted");
+                if (failure == null) {
+                    failure = new TransportException("WebSocket peer " + target + " did not answer the close frame within "
+                            + CLOSE_TIMEOUT_SECONDS + " s; connection aborted");
+                }
                 channel.close();
             }
         }, CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -183,8 +191,12 @@ final class NettyWebSocket extends ChannelInboundHandlerAdapter implements WebSo
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (terminated || !(msg instanceof WebSocketFrame)) {
-            ReferenceCountUtil.release(msg); // e.g. the empty last content after the 101 response
+        if (terminated || failure != null || !(msg instanceof WebSocketFrame)) {
+            // e.g. the empty last content after the 101 response, or anything after a failure
+            if (msg instanceof CloseWebSocketFrame) {
+                ctx.close();
+            }
+            ReferenceCountUtil.release(msg);
             return;
         }
         if (msg instanceof TextWebSocketFrame) {
@@ -239,14 +251,17 @@ final class NettyWebSocket extends ChannelInboundHandlerAdapter implements WebSo
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (failure == null) {
-            failure = toFailure(cause);
+        if (failure != null) {
+            return;
         }
-        if (failure instanceof LimitExceededException && closeSent.compareAndSet(false, true)) {
-            ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.MESSAGE_TOO_BIG)).addListener(f -> ctx.close());
-        } else {
+        failure = toFailure(cause);
+        int code = failure instanceof LimitExceededException ? WebSocketCloseStatus.MESSAGE_TOO_BIG.code()
+                : failure instanceof ProtocolException ? ((CorruptedWebSocketFrameException) cause).closeStatus().code()
+                : 0;
+        if (code == 0 || startClose(code, "") == null) {
             ctx.close();
-        }
+        } // else: wait for the peer to answer the close frame (or the close timeout), reading and discarding
+        releaseInbound();
     }
 
     @Override
@@ -328,11 +343,15 @@ final class NettyWebSocket extends ChannelInboundHandlerAdapter implements WebSo
 
     private void terminate() {
         terminated = true;
+        releaseInbound();
+        channel.close();
+    }
+
+    private void releaseInbound() {
         Object m;
         while ((m = inbound.poll()) != null) {
             release(m);
         }
-        channel.close();
     }
 
     private static void release(Object m) {

@@ -8,7 +8,10 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.netty.util.ReferenceCountUtil;
 import io.noa.realtime.HandshakeException;
@@ -79,6 +82,15 @@ final class WebSocketHandshake extends ChannelInboundHandlerAdapter {
             fail(new HandshakeException(endpoint.target(), 101, e.getMessage()));
             return;
         }
+        // Netty's decoder would answer a protocol violation by closing at once, resetting a peer that is
+        // still sending; ours reports it, and NettyWebSocket runs the closing handshake with the right code.
+        ctx.pipeline().replace("ws-decoder", "ws-decoder", new WebSocket13FrameDecoder(WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(maxMessageSize)
+                .expectMaskedFrames(false)
+                .allowExtensions(false)
+                .closeOnProtocolViolation(false)
+                .build()));
+        ctx.pipeline().addAfter("ws-decoder", "ws-utf8", new Utf8FrameValidator(false));
         NettyWebSocket session = new NettyWebSocket(ctx.channel(), listener, endpoint.target(), maxMessageSize);
         ctx.pipeline().replace(this, "ws", session);
         session.opened();
