@@ -141,10 +141,14 @@ final class ResponseBody implements Flow.Publisher<ByteBuffer>, Flow.Subscriptio
                     }
                 } else if (ended) {
                     terminated = true;
-                    if (error == null) {
-                        subscriber.onComplete();
-                    } else {
-                        subscriber.onError(error);
+                    try {
+                        if (error == null) {
+                            subscriber.onComplete();
+                        } else {
+                            subscriber.onError(error);
+                        }
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.WARNING, "Body subscriber threw from its terminal method", e);
                     }
                 } else {
                     if (demand > 0 && source != null) {

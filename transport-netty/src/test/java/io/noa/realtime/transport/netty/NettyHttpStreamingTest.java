@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Test;
 class NettyHttpStreamingTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
+
     static {
         // the JDK server writes head and body separately; with Nagle on, each response waits for a delayed ACK
         System.setProperty("sun.net.httpserver.nodelay", "true");
@@ -384,7 +385,8 @@ class NettyHttpStreamingTest {
         first.subscription.request(0);
         await().atMost(WAIT).until(first::done);
         assertThat(first.error.get()).isInstanceOf(IllegalArgumentException.class);
-        await().atMost(WAIT).until(() -> transport.openConnections() == 0);
+        // closed, or pooled if the whole small response arrived with the head
+        await().atMost(WAIT).until(() -> transport.openConnections() == transport.idleConnections());
     }
 
     @Test
