@@ -45,6 +45,9 @@ final class EchoWebSocketServer extends WebSocketServer {
     public void onOpen(WebSocket conn, ClientHandshake handshake) {
         tokenHeader.set(handshake.getFieldValue("X-Token"));
         opened.incrementAndGet();
+        if (handshake.hasFieldValue("X-Welcome")) {
+            conn.send("welcome"); // likely to share a TCP segment with the 101 response
+        }
     }
 
     @Override
@@ -63,6 +66,11 @@ final class EchoWebSocketServer extends WebSocketServer {
             conn.sendFragmentedFrame(Opcode.TEXT, utf8("hel"), false);
             conn.sendFragmentedFrame(Opcode.TEXT, utf8("lo "), false);
             conn.sendFragmentedFrame(Opcode.TEXT, utf8("wörld"), true);
+        } else if (message.startsWith("bigfragments:")) {
+            int size = Integer.parseInt(message.substring(13));
+            for (int i = 0; i < 3; i++) {
+                conn.sendFragmentedFrame(Opcode.TEXT, utf8("y".repeat(size)), i == 2);
+            }
         } else if (message.equals("ping")) {
             conn.sendPing();
         } else if (message.startsWith("big:")) {

@@ -185,6 +185,7 @@ class NettyHttpStreamingTest {
         assertThat(body.onNextCount.get()).isEqualTo(1);
         assertThat(serverFinished.get()).isFalse();
         assertThat(written.get()).isLessThan(total / 2);
+        System.out.println("backpressure: server stalled after writing " + written.get() + " of " + total + " bytes");
 
         body.subscription.request(3);
         await().atMost(WAIT).until(() -> body.onNextCount.get() == 4);
@@ -413,6 +414,31 @@ class NettyHttpStreamingTest {
         }
         assertThat(body.completed).isTrue();
         assertThat(body.text()).startsWith("chunk0;").endsWith("chunk19;");
+    }
+
+    @Test
+    void concurrentStreamsUseOneConnectionEachAndAreAllPooledAfterwards() throws Exception {
+        CountDownLatch allStarted = new CountDownLatch(5);
+        handle("/par", ex -> {
+            ex.sendResponseHeaders(200, 0);
+            allStarted.countDown();
+            try {
+                allStarted.await(20, TimeUnit.SECONDS); // every stream is open at the same time
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ex.getResponseBody().write("done".getBytes(StandardCharsets.UTF_8));
+        });
+        java.util.List<CompletableFuture<StreamingResponse>> futures = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            futures.add(transport.http().send(StreamingRequest.builder(uri("/par")).build()));
+        }
+        for (CompletableFuture<StreamingResponse> f : futures) {
+            assertThat(readAll(f.get(20, TimeUnit.SECONDS))).isEqualTo("done");
+        }
+        assertThat(clientPorts).hasSize(5);
+        assertThat(transport.idleConnections()).isEqualTo(5);
+        assertThat(transport.openConnections()).isEqualTo(5);
     }
 
     @Test

@@ -243,6 +243,32 @@ class NettyWebSocketTest {
     }
 
     @Test
+    void fragmentedMessageOverTheLimitEndsTheSessionWith1009() throws Exception {
+        try (NettyTransport small = NettyTransport.create(TransportOptions.builder().maxWebSocketMessageSize(64 * 1024).build())) {
+            ListenerRecorder l = new ListenerRecorder();
+            WebSocketSession s = open(small, l, Headers.empty());
+            s.request(Long.MAX_VALUE);
+            s.sendText("bigfragments:" + 30 * 1024); // 3 fragments of 30 KiB: each fits, the message does not
+            await().atMost(WAIT).until(() -> l.terminals.get() == 1);
+            assertThat(l.error.get()).isInstanceOf(LimitExceededException.class);
+            assertThat(l.texts).isEmpty();
+            await().atMost(WAIT).until(() -> server.closedWith.get() != null);
+            assertThat(server.closedWith.get()).startsWith("1009");
+        }
+    }
+
+    @Test
+    void messageSentRightAfterTheUpgradeIsKeptUntilDemanded() throws Exception {
+        ListenerRecorder l = new ListenerRecorder();
+        WebSocketSession s = open(transport, l, Headers.builder().add("X-Welcome", "1").build());
+        Thread.sleep(200);
+        assertThat(l.texts).isEmpty();
+        s.request(1);
+        await().atMost(WAIT).until(() -> l.texts.size() == 1);
+        assertThat(l.texts).containsExactly("welcome");
+    }
+
+    @Test
     void schedulerSurvivesShutdownAttempts() throws Exception {
         var scheduler = transport.scheduler();
         scheduler.shutdown();
