@@ -29,6 +29,7 @@ class NettyTransportTest {
         try (Transport t = Transports.load("netty")) {
             assertThat(t).isInstanceOf(NettyTransport.class);
             assertThat(t.name()).isEqualTo("netty");
+            System.out.println("default transport: " + t); // EpollSocketChannel on Linux with the native jar, else NioSocketChannel
         }
     }
 
