@@ -1,0 +1,64 @@
+package io.noa.realtime.transport.netty;
+
+import io.noa.realtime.ConnectTimeoutException;
+import io.noa.realtime.RealtimeException;
+import io.noa.realtime.TransportException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import javax.net.ssl.SSLException;
+
+/** Turns Netty and JDK network failures into the api's exception types, with helpful messages. */
+final class Errors {
+    private Errors() {}
+
+    static RealtimeException connectFailure(String target, Duration timeout, Throwable cause) {
+        Throwable c = unwrap(cause);
+        if (c instanceof RealtimeException) {
+            return (RealtimeException) c;
+        }
+        if (c instanceof io.netty.channel.ConnectTimeoutException) {
+            return new ConnectTimeoutException(target, timeout);
+        }
+        Throwable ssl = find(c, SSLException.class);
+        if (ssl != null) {
+            return new TransportException("TLS handshake with " + target + " failed (" + ssl.getMessage()
+                    + "); check the server certificate and host name, or set TransportOptions.sslContext", c);
+        }
+        if (c instanceof UnknownHostException) {
+            return new TransportException("Unknown host in " + target + "; check the URL", c);
+        }
+        if (c instanceof ConnectException) {
+            return new TransportException("Could not connect to " + target + " (" + c.getMessage()
+                    + "); check that the server is running and the port is right", c);
+        }
+        return io(target, "connecting", c);
+    }
+
+    static TransportException io(String target, String during, Throwable cause) {
+        Throwable c = unwrap(cause);
+        if (c instanceof TransportException) {
+            return (TransportException) c;
+        }
+        return new TransportException("Network error while " + during + " " + target
+                + (c == null ? "" : " (" + c.getClass().getSimpleName() + ": " + c.getMessage() + ")"), c);
+    }
+
+    static Throwable unwrap(Throwable t) {
+        Throwable c = t;
+        while (c instanceof CompletionException && c.getCause() != null) {
+            c = c.getCause();
+        }
+        return c;
+    }
+
+    private static Throwable find(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) {
+                return c;
+            }
+        }
+        return null;
+    }
+}

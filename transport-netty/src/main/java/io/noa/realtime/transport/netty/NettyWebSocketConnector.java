@@ -1,0 +1,92 @@
+package io.noa.realtime.transport.netty;
+
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import io.noa.realtime.ConnectTimeoutException;
+import io.noa.realtime.internal.Redaction;
+import io.noa.realtime.spi.Headers;
+import io.noa.realtime.spi.WebSocketConnector;
+import io.noa.realtime.spi.WebSocketListener;
+import io.noa.realtime.spi.WebSocketSession;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** Opens WebSockets with Netty's RFC 6455 handshaker, frame codec and frame aggregator. */
+final class NettyWebSocketConnector implements WebSocketConnector {
+    private final Connector connector;
+    private final int maxMessageSize;
+
+    NettyWebSocketConnector(Connector connector, int maxMessageSize) {
+        this.connector = connector;
+        this.maxMessageSize = maxMessageSize;
+    }
+
+    @Override
+    public CompletableFuture<WebSocketSession> connect(URI uri, Headers headers, Duration timeout, WebSocketListener listener) {
+        Objects.requireNonNull(uri, "uri");
+        Objects.requireNonNull(headers, "headers");
+        Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(listener, "listener");
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("ws") && !scheme.equals("wss")) {
+            throw new IllegalArgumentException("WebSocket URI must use ws or wss: " + Redaction.url(uri));
+        }
+        if (timeout.isZero() || timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+        }
+        Endpoint ep = Endpoint.of(uri);
+        CompletableFuture<WebSocketSession> result = new CompletableFuture<>();
+        WebSocketHandshake handshake = new WebSocketHandshake(handshaker(uri, headers), listener, ep, maxMessageSize, result);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        CompletableFuture<Channel> connected = connector.connect(ep, timeout, p -> p
+                .addLast("http", new HttpClientCodec())
+                .addLast("ws-aggregator", new WebSocketFrameAggregator(maxMessageSize))
+                .addLast("ws-handshake", handshake));
+        result.whenComplete((s, e) -> {
+            if (e != null) {
+                connected.cancel(false); // closes a channel still connecting
+            }
+        });
+        connected.whenComplete((ch, err) -> {
+            if (err != null) {
+                result.completeExceptionally(err);
+                return;
+            }
+            ch.eventLoop().execute(() -> {
+                if (result.isDone()) { // cancelled by the caller meanwhile
+                    ch.close();
+                    return;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    handshake.fail(new ConnectTimeoutException(ep.target(), timeout));
+                    return;
+                }
+                ch.eventLoop().schedule(() -> handshake.fail(new ConnectTimeoutException(ep.target(), timeout)),
+                        left, TimeUnit.NANOSECONDS);
+                handshake.start(ch);
+            });
+        });
+        return result;
+    }
+
+    private WebSocketClientHandshaker handshaker(URI uri, Headers headers) {
+        HttpHeaders custom = new DefaultHttpHeaders();
+        headers.forEach(custom::add);
+        String subprotocol = custom.get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
+        custom.remove(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL); // the handshaker sends and checks it
+        return WebSocketClientHandshakerFactory.newHandshaker(uri, WebSocketVersion.V13, subprotocol, false, custom,
+                maxMessageSize, true, false, 10_000L, false, false);
+    }
+}
