@@ -30,6 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class JdkWebSocketSession implements WebSocketSession {
     /** How long to wait for the peer's close frame after ours before aborting. */
     static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+    /** Close code sent for an incoming message over the limit (1008, policy violation). */
+    static final int TOO_BIG_CODE = 1008;
 
     private final String target;
     private final WebSocketListener listener;
@@ -161,12 +163,21 @@ final class JdkWebSocketSession implements WebSocketSession {
     }
 
     /**
-     * The incoming message was too large: report it, then close with 1009 and wait (bounded) for
-     * the peer's answer.
+     * The incoming message was too large: report it, then close and wait (bounded) for the peer's
+     * answer. The close code is {@value #TOO_BIG_CODE}, not 1009: {@code java.net.http.WebSocket}
+     * refuses to send 1009 (and 1002, 1003, 1007, 1010-1014) from a client.
      */
     void failTooBig(RuntimeException limitError) {
         terminateWithError(limitError);
-        startClose(1009, "message too big", true);
+        startClose(TOO_BIG_CODE, "message too big", true);
+    }
+
+    /** The JDK saw the connection end (close frame or error): no close timer is needed any more. */
+    void connectionEnded() {
+        ScheduledFuture<?> t = closeTimer;
+        if (t != null) {
+            t.cancel(false);
+        }
     }
 
     // ---- WebSocketSession ----

@@ -109,6 +109,7 @@ final class Receiver implements WebSocket.Listener {
 
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        session.connectionEnded();
         if (statusCode == 1006) { // the JDK's report of an end of stream without a close frame
             session.terminateWithError(new TransportException("The WebSocket connection to " + session.target()
                     + " closed without a close frame"));
@@ -120,6 +121,7 @@ final class Receiver implements WebSocket.Listener {
 
     @Override
     public void onError(WebSocket webSocket, Throwable error) {
+        session.connectionEnded();
         session.terminateWithError(map(error));
     }
 

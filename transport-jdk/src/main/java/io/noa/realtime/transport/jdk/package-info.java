@@ -14,7 +14,7 @@
  *
  * <h2>WebSocket</h2>
  * Whole messages only (fragments are joined, bounded by {@code maxWebSocketMessageSize}; a larger
- * message ends the session with close code 1009 and a {@code LimitExceededException}). Sends are
+ * message ends the session with a {@code LimitExceededException} and a close frame). Sends are
  * queued, because the JDK allows one outstanding send at a time. Message demand is mapped onto
  * the JDK's per-part demand. The JDK answers pings itself.
  *
@@ -30,6 +30,9 @@
  *       always derived from the URI and body. The JDK adds {@code User-Agent: Java-http-client/…}
  *       unless the request sets one.</li>
  *   <li>Response headers arrive sorted by name (the JDK does not keep their order).</li>
+ *   <li>{@code java.net.http.WebSocket} refuses to send close code 1009 (and 1002, 1003, 1007,
+ *       1010-1014) from a client, so a message over the limit is answered with 1008 (policy
+ *       violation) instead of the 1009 the SPI asks for.</li>
  *   <li>A WebSocket without demand does not read at all, so a peer's close or a dropped
  *       connection is only noticed once demand returns (or a close was sent).</li>
  *   <li>On Java 17, {@code close()} cannot close idle pooled connections at once; they close when
