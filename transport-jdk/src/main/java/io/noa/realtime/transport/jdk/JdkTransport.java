@@ -1,0 +1,103 @@
+package io.noa.realtime.transport.jdk;
+
+import io.noa.realtime.spi.HttpStreaming;
+import io.noa.realtime.spi.Transport;
+import io.noa.realtime.spi.TransportOptions;
+import io.noa.realtime.spi.WebSocketConnector;
+import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A {@link Transport} over the JDK's own {@code java.net.http.HttpClient} and
+ * {@code java.net.http.WebSocket}, with no dependency beyond the JDK.
+ *
+ * <p>Threads: every JDK transport in the process shares one daemon timer thread
+ * ({@code noa-jdk-scheduler}, returned by {@link #scheduler()}) and one small fixed pool of
+ * daemon threads ({@code noa-jdk-http-N}) that the HTTP clients use as their executor. Each
+ * transport instance adds one {@code HttpClient} selector thread per distinct connect timeout
+ * (usually one). No thread is created per request or connection. Callbacks (response bodies,
+ * WebSocket events) run on these threads and must not block.
+ *
+ * <p>Thread-safe; create one and share it.
+ */
+public final class JdkTransport implements Transport {
+    /** The provider name. */
+    public static final String NAME = "jdk";
+
+    private final TransportOptions options;
+    private final HttpClients clients;
+    private final JdkHttpStreaming http;
+    private final JdkWebSocketConnector webSocket;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private JdkTransport(TransportOptions options) {
+        this.options = options;
+        this.clients = new HttpClients(options);
+        this.http = new JdkHttpStreaming(clients);
+        this.webSocket = new JdkWebSocketConnector(clients, options, SharedThreads.scheduler());
+    }
+
+    /**
+     * A transport with the default options (the JVM's default TLS trust).
+     *
+     * @return a new transport
+     */
+    public static JdkTransport create() {
+        return create(TransportOptions.defaults());
+    }
+
+    /**
+     * A transport with the given options.
+     *
+     * @param options TLS context and WebSocket message limit
+     * @return a new transport
+     */
+    public static JdkTransport create(TransportOptions options) {
+        return new JdkTransport(Objects.requireNonNull(options, "options"));
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public HttpStreaming http() {
+        return http;
+    }
+
+    @Override
+    public WebSocketConnector webSocket() {
+        return webSocket;
+    }
+
+    /**
+     * The shared {@code noa-jdk-scheduler} daemon thread; {@code shutdown()} and
+     * {@code shutdownNow()} throw {@link UnsupportedOperationException}.
+     *
+     * @return the shared scheduler
+     */
+    @Override
+    public ScheduledExecutorService scheduler() {
+        return SharedThreads.scheduler();
+    }
+
+    /**
+     * Lets go of this transport's HTTP clients so their idle connections close; open streams and
+     * sessions continue. New requests and connects then fail with {@link IllegalStateException}.
+     * On Java 17 the JDK closes idle connections once a client becomes unreachable (there is no
+     * {@code HttpClient.close()} before Java 21).
+     */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            clients.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "JdkTransport{" + options + (closed.get() ? ", closed" : "") + '}';
+    }
+}

@@ -1,0 +1,42 @@
+/**
+ * The JDK transport: noa-realtime over {@code java.net.http.HttpClient} and
+ * {@code java.net.http.WebSocket}, with no dependency beyond the JDK. Use
+ * {@link io.noa.realtime.transport.jdk.JdkTransport#create()} or select it by name with
+ * {@code Transports.load("jdk")} (or {@code -Dnoa.transport=jdk}).
+ *
+ * <h2>HTTP</h2>
+ * One {@code HttpClient} per transport (per distinct connect timeout, at most four), HTTP/1.1
+ * only, redirects never followed (the api follows them). A response body is a single-subscriber
+ * {@code Flow.Publisher<ByteBuffer>} with real backpressure: the JDK reads the socket only while
+ * there is demand, so a slow consumer backs the server up through TCP. Cancelling the body closes
+ * the connection. Why HTTP/1.1: over HTTP/2 the JDK keeps reading into a multi-MiB stream window
+ * without demand, a cancel only resets the stream, and on cleartext it adds h2c upgrade headers.
+ *
+ * <h2>WebSocket</h2>
+ * Whole messages only (fragments are joined, bounded by {@code maxWebSocketMessageSize}; a larger
+ * message ends the session with a {@code LimitExceededException} and a close frame). Sends are
+ * queued, because the JDK allows one outstanding send at a time. Message demand is mapped onto
+ * the JDK's per-part demand. The JDK answers pings itself.
+ *
+ * <h2>Threads</h2>
+ * One shared daemon timer thread {@code noa-jdk-scheduler}, one shared fixed pool of daemon
+ * threads {@code noa-jdk-http-N} used as every client's executor, and one JDK selector thread per
+ * {@code HttpClient}. Callbacks run on these threads and must not block.
+ *
+ * <h2>Limits of the JDK</h2>
+ * <ul>
+ *   <li>The headers {@code Connection}, {@code Upgrade}, {@code Expect} and
+ *       {@code Transfer-Encoding} cannot be sent; {@code Host} and {@code Content-Length} are
+ *       always derived from the URI and body. The JDK adds {@code User-Agent: Java-http-client/…}
+ *       unless the request sets one.</li>
+ *   <li>Response headers arrive sorted by name (the JDK does not keep their order).</li>
+ *   <li>{@code java.net.http.WebSocket} refuses to send close code 1009 (and 1002, 1003, 1007,
+ *       1010-1014) from a client, so a message over the limit is answered with 1008 (policy
+ *       violation) instead of the 1009 the SPI asks for.</li>
+ *   <li>A WebSocket without demand does not read at all, so a peer's close or a dropped
+ *       connection is only noticed once demand returns (or a close was sent).</li>
+ *   <li>On Java 17, {@code close()} cannot close idle pooled connections at once; they close when
+ *       the JDK collects the client.</li>
+ * </ul>
+ */
+package io.noa.realtime.transport.jdk;
