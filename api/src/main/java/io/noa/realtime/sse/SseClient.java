@@ -1,0 +1,562 @@
+package io.noa.realtime.sse;
+
+import io.noa.realtime.ConnectionState;
+import io.noa.realtime.ConnectionStateMachine;
+import io.noa.realtime.HttpStatusException;
+import io.noa.realtime.RetryPolicy;
+import io.noa.realtime.StateChange;
+import io.noa.realtime.StreamFormatException;
+import io.noa.realtime.Subscription;
+import io.noa.realtime.TransportException;
+import io.noa.realtime.internal.BoundedMulticast;
+import io.noa.realtime.internal.HttpExchange;
+import io.noa.realtime.internal.Redaction;
+import io.noa.realtime.internal.SerialExecutor;
+import io.noa.realtime.internal.SseBodyReader;
+import io.noa.realtime.spi.StreamingRequest;
+import io.noa.realtime.spi.StreamingResponse;
+import io.noa.realtime.spi.Transport;
+import io.noa.realtime.spi.Transports;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * A reconnecting Server-Sent Events client (the guide's {@code createSSEClient}): one logical
+ * event stream over as many HTTP connections as it takes.
+ *
+ * <pre>{@code
+ * SseClient sse = SseClient.builder(URI.create("https://api.example.com/events"))
+ *         .headers(() -> Map.of("Authorization", "Bearer " + tokens.current()))
+ *         .build();
+ * sse.on("progress", e -> System.out.println("progress " + e.data()));
+ * sse.onMessage(e -> System.out.println(e.data()));
+ * sse.connect();
+ * }</pre>
+ *
+ * <p>Reconnection follows the WHATWG rules: each new connection sends {@code Last-Event-ID}, a
+ * server {@code retry:} field sets the next delay, a partial event is discarded, and the backoff
+ * resets once a connection delivered data. The client stops for good (state
+ * {@link ConnectionState#FAILED}) on 204, on a missing or wrong {@code Content-Type}, on a 4xx
+ * other than 408/429, and when the retry policy is exhausted; {@link #disconnect()} stops it
+ * without failure. Redirects are followed. Any byte, heartbeat comments included, resets the idle
+ * timeout; a silent connection is dropped and replaced.
+ *
+ * <p>Thread-safe. Callbacks of one client run serially and in order, by default on the
+ * transport's I/O thread (do not block in them) or on the configured executor.
+ */
+public final class SseClient implements AutoCloseable {
+    private static final String MESSAGE = "message";
+
+    private final SseClientOptions options;
+    private final Transport transport;
+    private final boolean ownsTransport;
+    private final String target;
+    private final ConnectionStateMachine machine = new ConnectionStateMachine();
+    private final SerialExecutor callbacks;
+    private final AtomicInteger queuedCallbacks = new AtomicInteger();
+    private final BoundedMulticast<SseEvent> events;
+    private final Map<String, CopyOnWriteArrayList<Consumer<? super SseEvent>>> handlers = new ConcurrentHashMap<>();
+    private final CopyOnWriteArrayList<Consumer<? super SseEvent>> anyHandlers = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<Runnable> openHandlers = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<Runnable> closeHandlers = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<Consumer<? super Throwable>> errorHandlers = new CopyOnWriteArrayList<>();
+    private final Object lock = new Object();
+    private Attempt current;
+    private ScheduledFuture<?> retryTimer;
+    private int retries;
+    private volatile String lastEventId;
+    private volatile Duration serverRetry;
+
+    SseClient(SseClientOptions options) {
+        this.options = options;
+        if (options.transport != null) {
+            this.transport = options.transport;
+            this.ownsTransport = false;
+        } else {
+            this.transport = Transports.load();
+            this.ownsTransport = true;
+        }
+        this.target = Redaction.url(options.uri);
+        this.callbacks = new SerialExecutor(options.callbackExecutor);
+        this.events = new BoundedMulticast<>(options.maxQueuedEvents, this::resumeReading);
+        this.lastEventId = options.lastEventId;
+    }
+
+    /**
+     * A builder for a client of {@code uri}.
+     *
+     * @param uri an {@code http} or {@code https} URL
+     * @return the builder
+     */
+    public static SseClientOptions.Builder builder(URI uri) {
+        return new SseClientOptions.Builder(uri);
+    }
+
+    /**
+     * A builder for a client of {@code url}.
+     *
+     * @param url an {@code http} or {@code https} URL
+     * @return the builder
+     */
+    public static SseClientOptions.Builder builder(String url) {
+        return builder(URI.create(Objects.requireNonNull(url, "url")));
+    }
+
+    /**
+     * The settings.
+     *
+     * @return the options
+     */
+    public SseClientOptions options() {
+        return options;
+    }
+
+    // ---------------------------------------------------------------- listeners
+
+    /**
+     * Handles events of one type (the SSE {@code event:} field), e.g. {@code "progress"}.
+     *
+     * @param eventName the event type; {@code "message"} for events without {@code event:}
+     * @param handler the handler
+     * @return closing it removes the handler
+     */
+    public Subscription on(String eventName, Consumer<? super SseEvent> handler) {
+        Objects.requireNonNull(eventName, "eventName");
+        Objects.requireNonNull(handler, "handler");
+        CopyOnWriteArrayList<Consumer<? super SseEvent>> list =
+                handlers.computeIfAbsent(eventName, k -> new CopyOnWriteArrayList<>());
+        list.add(handler);
+        return () -> list.remove(handler);
+    }
+
+    /**
+     * Handles events without an {@code event:} field (type {@code "message"}).
+     *
+     * @param handler the handler
+     * @return closing it removes the handler
+     */
+    public Subscription onMessage(Consumer<? super SseEvent> handler) {
+        return on(MESSAGE, handler);
+    }
+
+    /**
+     * Handles every event, whatever its type.
+     *
+     * @param handler the handler
+     * @return closing it removes the handler
+     */
+    public Subscription onEvent(Consumer<? super SseEvent> handler) {
+        return add(anyHandlers, handler);
+    }
+
+    /**
+     * Runs each time a connection opens (status 2xx with {@code text/event-stream}).
+     *
+     * @param handler the handler
+     * @return closing it removes the handler
+     */
+    public Subscription onOpen(Runnable handler) {
+        return add(openHandlers, handler);
+    }
+
+    /**
+     * Runs each time an open connection ends, for whatever reason (a reconnect may follow).
+     *
+     * @param handler the handler
+     * @return closing it removes the handler
+     */
+    public Subscription onClose(Runnable handler) {
+        return add(closeHandlers, handler);
+    }
+
+    /**
+     * Receives every failure: connection errors (a reconnect may follow), HTTP errors, idle
+     * timeouts, and the final error when the client gives up.
+     *
+     * @param handler the handler
+     * @return closing it removes the handler
+     */
+    public Subscription onError(Consumer<? super Throwable> handler) {
+        return add(errorHandlers, handler);
+    }
+
+    /**
+     * Receives connection state changes, in order.
+     *
+     * @param listener the listener
+     * @return closing it removes the listener
+     */
+    public Subscription onStateChange(Consumer<? super StateChange> listener) {
+        Objects.requireNonNull(listener, "listener");
+        return machine.addListener(change -> callbacks.execute(() -> listener.accept(change)));
+    }
+
+    private static <T> Subscription add(CopyOnWriteArrayList<T> list, T handler) {
+        Objects.requireNonNull(handler, "handler");
+        list.add(handler);
+        return () -> list.remove(handler);
+    }
+
+    /**
+     * Every event as a hot publisher with backpressure: while any subscriber has more than the
+     * configured number of events queued ({@link SseClientOptions.Builder#maxQueuedEvents}) the
+     * client stops reading the socket. Spans reconnections; completes when the client is
+     * {@linkplain #close() closed}.
+     *
+     * @return the publisher
+     */
+    public Flow.Publisher<SseEvent> events() {
+        return events;
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    /**
+     * Opens the stream (and keeps it open). No effect while connecting or connected; after
+     * {@link #disconnect()}, a failure or {@link #close()} it starts again with a fresh backoff.
+     */
+    public void connect() {
+        synchronized (lock) {
+            ConnectionState s = machine.state();
+            if (s == ConnectionState.CONNECTING || s == ConnectionState.CONNECTED || s == ConnectionState.RECONNECTING) {
+                return;
+            }
+            machine.transitionTo(ConnectionState.CONNECTING, null);
+            retries = 0;
+            startAttemptLocked();
+        }
+        callbacks.kick();
+    }
+
+    /** Closes the current connection and stops reconnecting (state DISCONNECTED). */
+    public void disconnect() {
+        stop(ConnectionState.DISCONNECTED);
+    }
+
+    /**
+     * Disconnects for good (state CLOSED), completes {@link #events()}, and closes the transport
+     * if the client created it.
+     */
+    @Override
+    public void close() {
+        stop(ConnectionState.CLOSED);
+        events.complete();
+        if (ownsTransport) {
+            transport.close();
+        }
+    }
+
+    private void stop(ConnectionState to) {
+        boolean wasOpen;
+        synchronized (lock) {
+            if (retryTimer != null) {
+                retryTimer.cancel(false);
+                retryTimer = null;
+            }
+            wasOpen = current != null && current.open;
+            if (current != null) {
+                current.cancel();
+                current = null;
+            }
+            if (machine.state() != to) {
+                machine.tryTransitionTo(to, null);
+            }
+        }
+        if (wasOpen) {
+            fire(closeHandlers);
+        }
+        callbacks.kick();
+    }
+
+    /**
+     * The connection state.
+     *
+     * @return the state
+     */
+    public ConnectionState state() {
+        return machine.state();
+    }
+
+    /**
+     * The id of the last event received (or set initially), sent as {@code Last-Event-ID} on the
+     * next connection.
+     *
+     * @return the id, if any
+     */
+    public Optional<String> lastEventId() {
+        return Optional.ofNullable(lastEventId);
+    }
+
+    @Override
+    public String toString() {
+        return "SseClient{" + target + ", state=" + machine.state() + '}';
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    private void startAttemptLocked() {
+        current = new Attempt();
+        current.start();
+    }
+
+    private boolean mayRead() {
+        return events.hasRoom() && queuedCallbacks.get() < options.maxQueuedEvents;
+    }
+
+    private void resumeReading() {
+        Attempt a;
+        synchronized (lock) {
+            a = current;
+        }
+        if (a != null && a.reader != null) {
+            a.reader.resume();
+        }
+    }
+
+    private void fire(List<Runnable> list) {
+        for (Runnable r : list) {
+            callbacks.enqueue(r);
+        }
+    }
+
+    private void fireError(Throwable t) {
+        for (Consumer<? super Throwable> h : errorHandlers) {
+            callbacks.enqueue(() -> h.accept(t));
+        }
+    }
+
+    private void dispatch(SseEvent event) {
+        events.offer(event);
+        List<Consumer<? super SseEvent>> typed = handlers.get(event.event());
+        boolean hasTyped = typed != null && !typed.isEmpty();
+        if (!hasTyped && anyHandlers.isEmpty()) {
+            return;
+        }
+        queuedCallbacks.incrementAndGet();
+        callbacks.execute(() -> {
+            try {
+                if (hasTyped) {
+                    for (Consumer<? super SseEvent> h : typed) {
+                        h.accept(event);
+                    }
+                }
+                for (Consumer<? super SseEvent> h : anyHandlers) {
+                    h.accept(event);
+                }
+            } finally {
+                if (queuedCallbacks.decrementAndGet() < options.maxQueuedEvents) {
+                    resumeReading();
+                }
+            }
+        });
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /** One HTTP connection of the logical stream. */
+    private final class Attempt implements SseParser.Handler, SseBodyReader.Sink {
+        private final SseParser parser;
+        private CompletableFuture<StreamingResponse> pending;
+        private StreamingResponse response;
+        volatile SseBodyReader reader;
+        volatile boolean open;
+        private volatile boolean cancelled;
+        private volatile boolean healthy;
+
+        Attempt() {
+            parser = new SseParser(this, options.maxLineSize, options.maxEventSize);
+            parser.lastEventId(lastEventId);
+        }
+
+        void start() {
+            StreamingRequest.Builder request = StreamingRequest.builder(options.uri).method(options.method)
+                    .connectTimeout(options.connectTimeout)
+                    .header("Accept", "text/event-stream").header("Cache-Control", "no-cache");
+            options.headers.forEach(request::header);
+            try {
+                Map<String, String> dynamic = options.headerSupplier.get();
+                if (dynamic != null) {
+                    dynamic.forEach(request::header);
+                }
+            } catch (RuntimeException e) {
+                CompletableFuture.runAsync(() -> failed(e, false), transport.scheduler());
+                return;
+            }
+            String id = lastEventId;
+            if (id != null && !id.isEmpty()) {
+                request.header("Last-Event-ID", id);
+            }
+            if (options.body != null) {
+                request.body(options.body);
+            }
+            pending = HttpExchange.send(transport.http(), request.build());
+            pending.whenComplete(this::onResponse);
+        }
+
+        void cancel() {
+            cancelled = true;
+            if (pending != null) {
+                pending.cancel(true);
+            }
+            SseBodyReader r = reader;
+            if (r != null) {
+                r.cancel();
+            } else if (response != null) {
+                response.close();
+            }
+        }
+
+        private void onResponse(StreamingResponse resp, Throwable err) {
+            if (err != null) {
+                failed(unwrap(err), RetryPolicy.isRetryable(unwrap(err)));
+                return;
+            }
+            synchronized (lock) {
+                if (cancelled || current != this) {
+                    resp.close();
+                    return;
+                }
+                response = resp;
+            }
+            int status = resp.status();
+            if (status == 204) {
+                resp.close();
+                failed(new HttpStatusException(target, 204, "", null, null), false);
+            } else if (status >= 200 && status < 300) {
+                String type = resp.headers().first("Content-Type").orElse("");
+                if (!type.trim().toLowerCase(Locale.ROOT).startsWith("text/event-stream")) {
+                    resp.close();
+                    failed(new StreamFormatException("Expected Content-Type text/event-stream from " + target
+                            + " but got " + (type.isEmpty() ? "none" : "'" + type + "'")
+                            + "; the URL is probably not an event stream", type), false);
+                } else {
+                    opened(resp);
+                }
+            } else {
+                HttpExchange.statusException(resp, target, transport.scheduler())
+                        .thenAccept(ex -> failed(ex, RetryPolicy.isRetryable(ex)));
+            }
+        }
+
+        private void opened(StreamingResponse resp) {
+            SseBodyReader r = new SseBodyReader(parser, this, SseClient.this::mayRead, transport.scheduler(),
+                    options.idleTimeout, target);
+            synchronized (lock) {
+                if (cancelled || current != this) {
+                    resp.close();
+                    return;
+                }
+                reader = r;
+                open = true;
+                machine.tryTransitionTo(ConnectionState.CONNECTED, null);
+            }
+            fire(openHandlers);
+            callbacks.kick();
+            resp.body().subscribe(r);
+        }
+
+        @Override
+        public void onEvent(SseEvent event) {
+            markHealthy();
+            lastEventId = event.id().orElse(null);
+            dispatch(event);
+        }
+
+        @Override
+        public void onComment(String comment) {
+            markHealthy();
+        }
+
+        @Override
+        public void onRetry(long millis) {
+            serverRetry = Duration.ofMillis(millis);
+        }
+
+        private void markHealthy() {
+            if (!healthy) {
+                healthy = true;
+                synchronized (lock) {
+                    if (current == this) {
+                        retries = 0;
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void onEnd() {
+            failed(new TransportException("The server ended the event stream " + target + "; reconnecting"), true, false);
+        }
+
+        @Override
+        public void onFailure(Throwable error) {
+            failed(error, true);
+        }
+
+        private void failed(Throwable error, boolean retryable) {
+            failed(error, retryable, true);
+        }
+
+        private void failed(Throwable error, boolean retryable, boolean report) {
+            boolean wasOpen;
+            synchronized (lock) {
+                if (cancelled || current != this) {
+                    return;
+                }
+                current = null;
+                wasOpen = open;
+                if (parser.lastEventId().isPresent() || lastEventId != null) {
+                    lastEventId = parser.lastEventId().orElse(null);
+                }
+                if (report) {
+                    fireError(error);
+                }
+                if (!retryable || !options.retryPolicy.allowsRetry(retries)) {
+                    machine.tryTransitionTo(ConnectionState.FAILED, error);
+                } else {
+                    Optional<Duration> retryAfter = error instanceof HttpStatusException
+                            ? ((HttpStatusException) error).retryAfter() : Optional.empty();
+                    Duration delay = options.retryPolicy.delayForAttempt(retries, Optional.ofNullable(serverRetry), retryAfter);
+                    retries++;
+                    machine.tryTransitionTo(ConnectionState.RECONNECTING, error);
+                    retryTimer = transport.scheduler().schedule(SseClient.this::retryNow, delay.toNanos(), TimeUnit.NANOSECONDS);
+                }
+            }
+            if (wasOpen) {
+                fire(closeHandlers);
+            }
+            callbacks.kick();
+        }
+    }
+
+    private void retryNow() {
+        synchronized (lock) {
+            if (machine.state() != ConnectionState.RECONNECTING || current != null) {
+                return;
+            }
+            retryTimer = null;
+            startAttemptLocked();
+        }
+        callbacks.kick();
+    }
+}

@@ -1,0 +1,345 @@
+package io.noa.realtime.sse;
+
+import io.noa.realtime.RetryPolicy;
+import io.noa.realtime.internal.Redaction;
+import io.noa.realtime.spi.Transport;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+
+/**
+ * Immutable settings of an {@link SseClient}; build with {@link SseClient#builder(URI)}.
+ */
+public final class SseClientOptions {
+    final URI uri;
+    final String method;
+    final byte[] body;
+    final Map<String, String> headers;
+    final Supplier<Map<String, String>> headerSupplier;
+    final RetryPolicy retryPolicy;
+    final String lastEventId;
+    final Duration idleTimeout;
+    final Duration connectTimeout;
+    final int maxEventSize;
+    final int maxLineSize;
+    final int maxQueuedEvents;
+    final Executor callbackExecutor;
+    final Transport transport;
+
+    private SseClientOptions(Builder b) {
+        this.uri = b.uri;
+        this.method = b.method;
+        this.body = b.body;
+        this.headers = Map.copyOf(b.headers);
+        this.headerSupplier = b.headerSupplier;
+        this.retryPolicy = b.retryPolicy;
+        this.lastEventId = b.lastEventId;
+        this.idleTimeout = b.idleTimeout;
+        this.connectTimeout = b.connectTimeout;
+        this.maxEventSize = b.maxEventSize;
+        this.maxLineSize = b.maxLineSize;
+        this.maxQueuedEvents = b.maxQueuedEvents;
+        this.callbackExecutor = b.callbackExecutor;
+        this.transport = b.transport;
+    }
+
+    /**
+     * The event source URL.
+     *
+     * @return the URL
+     */
+    public URI uri() {
+        return uri;
+    }
+
+    /**
+     * The HTTP method ({@code GET} by default).
+     *
+     * @return the method
+     */
+    public String method() {
+        return method;
+    }
+
+    /**
+     * The reconnection policy.
+     *
+     * @return the policy
+     */
+    public RetryPolicy retryPolicy() {
+        return retryPolicy;
+    }
+
+    /**
+     * The read timeout: no byte (event or comment) for this long reconnects the stream.
+     *
+     * @return the idle timeout
+     */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    /**
+     * The connect timeout of each attempt.
+     *
+     * @return the connect timeout
+     */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /**
+     * The largest event (data bytes) accepted.
+     *
+     * @return the limit in bytes
+     */
+    public int maxEventSize() {
+        return maxEventSize;
+    }
+
+    /**
+     * The initial {@code Last-Event-ID}, if one was set.
+     *
+     * @return the id
+     */
+    public Optional<String> lastEventId() {
+        return Optional.ofNullable(lastEventId);
+    }
+
+    @Override
+    public String toString() {
+        return "SseClientOptions{" + method + ' ' + Redaction.url(uri) + ", headers=" + headers.keySet()
+                + ", retryPolicy=" + retryPolicy + ", idleTimeout=" + idleTimeout + ", connectTimeout="
+                + connectTimeout + ", maxEventSize=" + maxEventSize + '}';
+    }
+
+    /** Builds an {@link SseClient}. Not thread-safe. */
+    public static final class Builder {
+        private URI uri;
+        private String method = "GET";
+        private byte[] body;
+        private final Map<String, String> headers = new LinkedHashMap<>();
+        private Supplier<Map<String, String>> headerSupplier = Map::of;
+        private RetryPolicy retryPolicy = RetryPolicy.builder().unlimitedRetries().build();
+        private String lastEventId;
+        private Duration idleTimeout = Duration.ofMinutes(5);
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private int maxEventSize = SseParser.DEFAULT_MAX_EVENT_BYTES;
+        private int maxLineSize = SseParser.DEFAULT_MAX_LINE_BYTES;
+        private int maxQueuedEvents = 256;
+        private Executor callbackExecutor = Runnable::run;
+        private Transport transport;
+
+        Builder(URI uri) {
+            uri(uri);
+        }
+
+        /**
+         * The event source URL ({@code http} or {@code https}).
+         *
+         * @param uri the URL
+         * @return this builder
+         */
+        public Builder uri(URI uri) {
+            Objects.requireNonNull(uri, "uri");
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                throw new IllegalArgumentException("SSE needs an http or https URL, got " + Redaction.url(uri));
+            }
+            this.uri = uri;
+            return this;
+        }
+
+        /**
+         * The HTTP method; {@code GET} by default.
+         *
+         * @param method e.g. {@code POST}
+         * @return this builder
+         */
+        public Builder method(String method) {
+            this.method = Objects.requireNonNull(method, "method").toUpperCase(Locale.ROOT);
+            return this;
+        }
+
+        /**
+         * A request body, sent on every (re)connect.
+         *
+         * @param body the bytes (copied)
+         * @return this builder
+         */
+        public Builder body(byte[] body) {
+            this.body = Objects.requireNonNull(body, "body").clone();
+            return this;
+        }
+
+        /**
+         * A UTF-8 request body, sent on every (re)connect.
+         *
+         * @param body the text
+         * @return this builder
+         */
+        public Builder body(String body) {
+            return body(Objects.requireNonNull(body, "body").getBytes(StandardCharsets.UTF_8));
+        }
+
+        /**
+         * A fixed request header.
+         *
+         * @param name the name
+         * @param value the value
+         * @return this builder
+         */
+        public Builder header(String name, String value) {
+            headers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /**
+         * Headers computed on every connect and reconnect (e.g. a refreshed bearer token); they
+         * override fixed headers of the same name. Called on a transport thread: must not block.
+         *
+         * @param supplier the supplier
+         * @return this builder
+         */
+        public Builder headers(Supplier<Map<String, String>> supplier) {
+            this.headerSupplier = Objects.requireNonNull(supplier, "supplier");
+            return this;
+        }
+
+        /**
+         * How to reconnect; unlimited retries with exponential backoff by default.
+         *
+         * @param policy the policy
+         * @return this builder
+         */
+        public Builder retryPolicy(RetryPolicy policy) {
+            this.retryPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * The {@code Last-Event-ID} to send on the first connect (resume after a restart).
+         *
+         * @param id the id
+         * @return this builder
+         */
+        public Builder lastEventId(String id) {
+            this.lastEventId = Objects.requireNonNull(id, "id");
+            return this;
+        }
+
+        /**
+         * The read timeout (default 5 minutes): a stream without any byte for this long is
+         * considered dead and reconnected. Heartbeat comments count as bytes.
+         *
+         * @param timeout positive
+         * @return this builder
+         */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = positive(timeout, "idleTimeout");
+            return this;
+        }
+
+        /**
+         * The connect timeout of each attempt (default 10 s).
+         *
+         * @param timeout positive
+         * @return this builder
+         */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive(timeout, "connectTimeout");
+            return this;
+        }
+
+        /**
+         * The largest event data and line accepted (default 1 MiB); a larger one fails the
+         * connection with {@link io.noa.realtime.LimitExceededException} and reconnects.
+         *
+         * @param bytes at least 1024
+         * @return this builder
+         */
+        public Builder maxEventSize(int bytes) {
+            if (bytes < 1024) {
+                throw new IllegalArgumentException("maxEventSize must be >= 1024, was " + bytes);
+            }
+            this.maxEventSize = bytes;
+            this.maxLineSize = bytes;
+            return this;
+        }
+
+        /**
+         * How many events may wait for slow consumers (the {@link SseClient#events()} subscribers
+         * and an asynchronous callback executor) before the client stops reading the socket
+         * (default 256).
+         *
+         * @param events at least 1
+         * @return this builder
+         */
+        public Builder maxQueuedEvents(int events) {
+            if (events < 1) {
+                throw new IllegalArgumentException("maxQueuedEvents must be >= 1, was " + events);
+            }
+            this.maxQueuedEvents = events;
+            return this;
+        }
+
+        /**
+         * Where callbacks run; by default on the transport's I/O thread (do not block in them).
+         * Callbacks of one client never run concurrently, whatever the executor.
+         *
+         * @param executor the executor
+         * @return this builder
+         */
+        public Builder callbackExecutor(Executor executor) {
+            this.callbackExecutor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
+         * The transport; by default {@link io.noa.realtime.spi.Transports#load()}.
+         *
+         * @param transport the transport (not closed by the client)
+         * @return this builder
+         */
+        public Builder transport(Transport transport) {
+            this.transport = Objects.requireNonNull(transport, "transport");
+            return this;
+        }
+
+        /**
+         * The immutable options.
+         *
+         * @return the options
+         */
+        public SseClientOptions options() {
+            if (body != null && method.equals("GET")) {
+                throw new IllegalStateException("A GET request cannot have a body; set method(\"POST\")");
+            }
+            return new SseClientOptions(this);
+        }
+
+        /**
+         * Builds the client (not yet connected; call {@link SseClient#connect()}).
+         *
+         * @return the client
+         */
+        public SseClient build() {
+            return new SseClient(options());
+        }
+
+        private static Duration positive(Duration d, String name) {
+            Objects.requireNonNull(d, name);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, was " + d);
+            }
+            return d;
+        }
+    }
+}
