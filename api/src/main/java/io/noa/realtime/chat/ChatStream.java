@@ -1,0 +1,292 @@
+package io.noa.realtime.chat;
+
+import io.noa.realtime.HttpStatusException;
+import io.noa.realtime.RetryPolicy;
+import io.noa.realtime.internal.HttpExchange;
+import io.noa.realtime.internal.SseBodyReader;
+import io.noa.realtime.spi.StreamingRequest;
+import io.noa.realtime.spi.StreamingResponse;
+import io.noa.realtime.sse.SseEvent;
+import io.noa.realtime.sse.SseParser;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One streamed chat completion: the POST (retried only before the first byte), the SSE body
+ * parsed and decoded into chunks, and the accumulated message. Package-private engine behind
+ * {@link StreamingChat}.
+ */
+final class ChatStream implements SseParser.Handler, SseBodyReader.Sink {
+    /** What a stream reports; calls are serial and made under the stream's lock: only hand off. */
+    interface Listener {
+        void onChunk(StreamChunk chunk);
+
+        void onSnapshot(StreamingMessage message);
+
+        void onEnd(StreamingMessage message);
+    }
+
+    /** Life of the HTTP side, for the client's connection state. */
+    enum Phase { SENDING, WAITING_RETRY, STREAMING, DONE }
+
+    private final StreamingChat.Settings settings;
+    private final byte[] body;
+    private final ChunkAccumulator accumulator;
+    private final Listener listener;
+    private final BooleanSupplier mayRead;
+    private final Object lock = new Object();
+    private CompletableFuture<StreamingResponse> pending;
+    private StreamingResponse response;
+    private SseBodyReader reader;
+    private ScheduledFuture<?> timer;
+    private ScheduledFuture<?> graceTimer;
+    private int attempts;
+    private volatile boolean firstByte;
+    private volatile Phase phase = Phase.SENDING;
+    private boolean finished;
+
+    ChatStream(StreamingChat.Settings settings, String messageId, byte[] body, Listener listener, BooleanSupplier mayRead) {
+        this.settings = settings;
+        this.body = body;
+        this.accumulator = new ChunkAccumulator(messageId);
+        this.listener = listener;
+        this.mayRead = mayRead;
+    }
+
+    private volatile BooleanSupplier abandoned = () -> false;
+
+    /** Sets the test for "nobody wants this stream any more" (a cancelled subscriber). */
+    void onAbandoned(BooleanSupplier test) {
+        this.abandoned = test;
+    }
+
+    /** Room appeared downstream (or the consumer left): read on, or cancel. */
+    void resumeOrCancel() {
+        if (abandoned.getAsBoolean()) {
+            cancel();
+            return;
+        }
+        SseBodyReader r;
+        synchronized (lock) {
+            r = reader;
+        }
+        if (r != null) {
+            r.resume();
+        }
+    }
+
+    Phase phase() {
+        return phase;
+    }
+
+    StreamingMessage snapshot() {
+        synchronized (lock) {
+            return accumulator.snapshot();
+        }
+    }
+
+    void start() {
+        StreamingRequest.Builder request = StreamingRequest.builder(settings.apiUrl()).method("POST")
+                .connectTimeout(settings.connectTimeout())
+                .header("Content-Type", "application/json")
+                .header("Accept", "text/event-stream");
+        settings.headers().forEach(request::header);
+        try {
+            settings.bearerToken().ifPresent(t -> request.header("Authorization", "Bearer " + t));
+        } catch (RuntimeException e) {
+            finish(a -> a.fail(e));
+            return;
+        }
+        request.body(body);
+        CompletableFuture<StreamingResponse> f;
+        synchronized (lock) {
+            if (finished) {
+                return;
+            }
+            phase = Phase.SENDING;
+            timer = null;
+            f = HttpExchange.send(settings.transport().http(), request.build());
+            pending = f;
+        }
+        f.whenComplete(this::onResponse);
+    }
+
+    private void onResponse(StreamingResponse resp, Throwable err) {
+        if (err != null) {
+            retryOrFail(unwrap(err));
+            return;
+        }
+        synchronized (lock) {
+            if (finished) {
+                resp.close();
+                return;
+            }
+            response = resp;
+        }
+        int status = resp.status();
+        if (status == 204) {
+            resp.close();
+            retryOrFail(new HttpStatusException(settings.target(), 204, "", null, null));
+        } else if (status >= 200 && status < 300) {
+            SseParser parser = new SseParser(this, settings.maxEventSize(), settings.maxEventSize());
+            SseBodyReader r = new SseBodyReader(parser, this, mayRead, settings.transport().scheduler(),
+                    settings.idleTimeout(), settings.target());
+            synchronized (lock) {
+                if (finished) {
+                    resp.close();
+                    return;
+                }
+                reader = r;
+                phase = Phase.STREAMING;
+            }
+            resp.body().subscribe(r);
+        } else {
+            HttpExchange.statusException(resp, settings.target(), settings.transport().scheduler())
+                    .thenAccept(this::retryOrFail);
+        }
+    }
+
+    private void retryOrFail(Throwable error) {
+        RetryPolicy policy = settings.retryPolicy();
+        synchronized (lock) {
+            if (finished) {
+                return;
+            }
+            if (!firstByte && RetryPolicy.isRetryable(error) && policy.allowsRetry(attempts)) {
+                Optional<Duration> retryAfter = error instanceof HttpStatusException
+                        ? ((HttpStatusException) error).retryAfter() : Optional.empty();
+                Duration delay = policy.delayForAttempt(attempts, Optional.empty(), retryAfter);
+                attempts++;
+                phase = Phase.WAITING_RETRY;
+                reader = null;
+                response = null;
+                timer = settings.transport().scheduler().schedule(this::start, delay.toNanos(), TimeUnit.NANOSECONDS);
+                return;
+            }
+        }
+        finish(a -> a.fail(error));
+    }
+
+    // ---- parser callbacks (serial, on the transport's thread)
+
+    @Override
+    public void onEvent(SseEvent event) {
+        firstByte = true;
+        if (settings.decoder().isEndOfStream(event.event(), event.data())) {
+            finish(ChunkAccumulator::complete);
+            return;
+        }
+        accept(settings.decoder().decode(event.event(), event.data()));
+    }
+
+    @Override
+    public void onField(String name, String value) {
+        firstByte = true;
+        accept(settings.decoder().decodeField(name, value));
+    }
+
+    @Override
+    public void onComment(String comment) {
+        firstByte = true;
+    }
+
+    private void accept(List<StreamChunk> chunks) {
+        if (chunks.isEmpty()) {
+            return;
+        }
+        StreamingMessage snapshot = null;
+        boolean allFinished;
+        synchronized (lock) {
+            if (finished) {
+                return;
+            }
+            for (StreamChunk chunk : chunks) {
+                listener.onChunk(chunk);
+                snapshot = accumulator.accept(chunk);
+            }
+            allFinished = accumulator.allChoicesFinished();
+            if (allFinished && graceTimer == null) {
+                graceTimer = settings.transport().scheduler().schedule(() -> finish(ChunkAccumulator::complete),
+                        settings.completionGrace().toNanos(), TimeUnit.NANOSECONDS);
+            }
+            listener.onSnapshot(snapshot);
+        }
+    }
+
+    @Override
+    public void onEnd() {
+        synchronized (lock) {
+            if (finished) {
+                return;
+            }
+        }
+        finish(ChunkAccumulator::endOfInput);
+    }
+
+    @Override
+    public void onFailure(Throwable error) {
+        if (!firstByte) {
+            retryOrFail(error);
+        } else {
+            finish(a -> a.fail(error));
+        }
+    }
+
+    /** Aborts the HTTP exchange and marks the message CANCELLED (partial content kept). */
+    void cancel() {
+        finish(ChunkAccumulator::cancel);
+    }
+
+    /**
+     * Ends the stream once: stops timers, closes the connection, reports the final snapshot.
+     *
+     * @param end how to end the accumulator (complete, fail, cancel, ...)
+     */
+    private void finish(java.util.function.Function<ChunkAccumulator, StreamingMessage> end) {
+        CompletableFuture<StreamingResponse> p;
+        StreamingResponse resp;
+        SseBodyReader r;
+        StreamingMessage message;
+        synchronized (lock) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            phase = Phase.DONE;
+            message = end.apply(accumulator);
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            if (graceTimer != null) {
+                graceTimer.cancel(false);
+            }
+            p = pending;
+            resp = response;
+            r = reader;
+            listener.onSnapshot(message);
+            listener.onEnd(message);
+        }
+        if (r != null) {
+            r.cancel();
+        } else if (resp != null) {
+            resp.close();
+        }
+        if (p != null) {
+            p.cancel(true);
+        }
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+}

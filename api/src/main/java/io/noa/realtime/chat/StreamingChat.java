@@ -1,0 +1,686 @@
+package io.noa.realtime.chat;
+
+import io.noa.realtime.ConnectionState;
+import io.noa.realtime.LimitExceededException;
+import io.noa.realtime.RetryPolicy;
+import io.noa.realtime.Subscription;
+import io.noa.realtime.internal.BoundedMulticast;
+import io.noa.realtime.internal.Redaction;
+import io.noa.realtime.internal.SerialExecutor;
+import io.noa.realtime.spi.Transport;
+import io.noa.realtime.spi.Transports;
+import io.noa.realtime.sse.SseParser;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Streams chat completions token by token from an OpenAI-compatible endpoint (the guide's
+ * {@code useStreamingChat}).
+ *
+ * <pre>{@code
+ * try (StreamingChat chat = StreamingChat.builder("https://api.openai.com/v1/chat/completions")
+ *         .apiKey(System.getenv("OPENAI_API_KEY"))
+ *         .model("gpt-4o-mini")
+ *         .build()) {
+ *     chat.onUpdate(Duration.ofMillis(50), m -> render(m.id(), m.content(), m.isStreaming()));
+ *     String id = chat.sendMessage(List.of(Message.user("Write a haiku about TCP")));
+ * }
+ * }</pre>
+ *
+ * <p>Every {@link #sendMessage} starts an independent stream; many may run at once. The POST is
+ * retried (per the {@link RetryPolicy}) only while no byte of the answer has arrived; after that a
+ * failure ends the message in {@code ERROR} or {@code TRUNCATED}, and a stream that ended
+ * normally is never sent again, so a completion is never billed twice. A message completes at
+ * {@code [DONE]}, at a terminal error event, or shortly after every choice has a finish reason
+ * (the {@linkplain Builder#completionGrace grace period} picks up a trailing usage chunk) — it
+ * does not wait for the server to close the connection.
+ *
+ * <p>Thread-safe. Listeners run serially and in order, by default on the transport's I/O thread
+ * (do not block in them) or on the configured executor.
+ */
+public final class StreamingChat implements AutoCloseable {
+    private final Settings settings;
+    private final boolean ownsTransport;
+    private final SerialExecutor callbacks;
+    private final Object lock = new Object();
+    private final LinkedHashMap<String, StreamingMessage> messages = new LinkedHashMap<>();
+    private final Map<String, ChatStream> active = new ConcurrentHashMap<>();
+    private final CopyOnWriteArrayList<Consumer<? super StreamingMessage>> listeners = new CopyOnWriteArrayList<>();
+    private volatile boolean closed;
+
+    private StreamingChat(Builder b, Transport transport, boolean ownsTransport) {
+        this.settings = new Settings(b, transport);
+        this.ownsTransport = ownsTransport;
+        this.callbacks = new SerialExecutor(b.callbackExecutor);
+    }
+
+    /**
+     * A builder for the chat completions endpoint {@code apiUrl}.
+     *
+     * @param apiUrl e.g. {@code https://api.openai.com/v1/chat/completions}
+     * @return the builder
+     */
+    public static Builder builder(URI apiUrl) {
+        return new Builder(apiUrl);
+    }
+
+    /**
+     * A builder for the chat completions endpoint {@code apiUrl}.
+     *
+     * @param apiUrl e.g. {@code https://api.openai.com/v1/chat/completions}
+     * @return the builder
+     */
+    public static Builder builder(String apiUrl) {
+        return builder(URI.create(Objects.requireNonNull(apiUrl, "apiUrl")));
+    }
+
+    // ---------------------------------------------------------------- sending
+
+    /**
+     * Starts streaming an answer to {@code conversation} with the default model.
+     *
+     * @param conversation the messages so far
+     * @return the new message's id, at once
+     * @throws LimitExceededException when {@link Builder#maxConcurrentStreams} streams are active
+     */
+    public String sendMessage(List<Message> conversation) {
+        return sendMessage(ChatRequest.builder().messages(conversation).build());
+    }
+
+    /**
+     * Starts streaming an answer to {@code conversation} with {@code model}.
+     *
+     * @param conversation the messages so far
+     * @param model the model
+     * @return the new message's id, at once
+     * @throws LimitExceededException when {@link Builder#maxConcurrentStreams} streams are active
+     */
+    public String sendMessage(List<Message> conversation, String model) {
+        return sendMessage(ChatRequest.builder().messages(conversation).model(model).build());
+    }
+
+    /**
+     * Starts streaming an answer to {@code request}; follow it through {@link #messages()},
+     * {@link #message(String)} and {@link #onUpdate}.
+     *
+     * @param request the request
+     * @return the new message's id, at once
+     * @throws LimitExceededException when {@link Builder#maxConcurrentStreams} streams are active
+     * @throws IllegalStateException when the client is closed or no model is known
+     */
+    public String sendMessage(ChatRequest request) {
+        Objects.requireNonNull(request, "request");
+        byte[] body = request.toJson(settings.model);
+        String id = "msg_" + UUID.randomUUID().toString().replace("-", "");
+        ChatStream stream = new ChatStream(settings, id, body, new ChatStream.Listener() {
+            @Override
+            public void onChunk(StreamChunk chunk) {}
+
+            @Override
+            public void onSnapshot(StreamingMessage message) {
+                publish(message);
+            }
+
+            @Override
+            public void onEnd(StreamingMessage message) {
+                active.remove(message.id());
+            }
+        }, () -> true);
+        synchronized (lock) {
+            checkOpen();
+            if (active.size() >= settings.maxConcurrentStreams) {
+                throw new LimitExceededException("concurrent chat streams", "StreamingChat.Builder.maxConcurrentStreams",
+                        settings.maxConcurrentStreams);
+            }
+            active.put(id, stream);
+            messages.put(id, stream.snapshot());
+        }
+        stream.start();
+        callbacks.kick();
+        return id;
+    }
+
+    private void publish(StreamingMessage message) {
+        synchronized (lock) {
+            if (messages.containsKey(message.id())) {
+                messages.put(message.id(), message);
+            }
+        }
+        for (Consumer<? super StreamingMessage> l : listeners) {
+            callbacks.enqueue(() -> l.accept(message));
+        }
+        callbacks.kick();
+    }
+
+    /**
+     * A cold publisher of the raw chunks of one completion: each subscription sends the request
+     * and streams with backpressure (no demand = no socket reads); cancelling the subscription
+     * aborts the HTTP stream. Completes after {@code [DONE]} or when every choice finished; fails
+     * with the HTTP or transport error, or a {@link io.noa.realtime.StreamFormatException} when
+     * the stream was cut before its end. Not listed in {@link #messages()}.
+     *
+     * @param request the request
+     * @return the chunk publisher
+     */
+    public Flow.Publisher<StreamChunk> stream(ChatRequest request) {
+        Objects.requireNonNull(request, "request");
+        byte[] body = request.toJson(settings.model);
+        return subscriber -> {
+            Objects.requireNonNull(subscriber, "subscriber");
+            String id = "stream_" + UUID.randomUUID().toString().replace("-", "");
+            ChatStream[] holder = new ChatStream[1];
+            BoundedMulticast<StreamChunk> out = new BoundedMulticast<>(settings.maxQueuedChunks, () -> {
+                ChatStream s = holder[0];
+                if (s != null) {
+                    s.resumeOrCancel();
+                }
+            });
+            ChatStream stream = new ChatStream(settings, id, body, new ChatStream.Listener() {
+                @Override
+                public void onChunk(StreamChunk chunk) {
+                    out.offer(chunk);
+                }
+
+                @Override
+                public void onSnapshot(StreamingMessage message) {}
+
+                @Override
+                public void onEnd(StreamingMessage message) {
+                    switch (message.state()) {
+                        case COMPLETED:
+                        case CANCELLED:
+                            out.complete();
+                            break;
+                        default:
+                            out.error(message.failure().orElseGet(() -> new io.noa.realtime.StreamFormatException(
+                                    "The chat stream from " + settings.target + " ended in state " + message.state(),
+                                    "")));
+                    }
+                }
+            }, out::hasRoom);
+            holder[0] = stream;
+            stream.onAbandoned(() -> !out.hasSubscribers());
+            out.subscribe(subscriber);
+            if (closed) {
+                stream.cancel();
+            } else {
+                stream.start();
+            }
+        };
+    }
+
+    // ---------------------------------------------------------------- state
+
+    /**
+     * All messages sent through {@link #sendMessage}, oldest first, each as its latest snapshot.
+     *
+     * @return an immutable, ordered snapshot
+     */
+    public Map<String, StreamingMessage> messages() {
+        synchronized (lock) {
+            return Collections.unmodifiableMap(new LinkedHashMap<>(messages));
+        }
+    }
+
+    /**
+     * The latest snapshot of one message.
+     *
+     * @param id the id {@link #sendMessage} returned
+     * @return the snapshot, if the id is known
+     */
+    public Optional<StreamingMessage> message(String id) {
+        synchronized (lock) {
+            return Optional.ofNullable(messages.get(Objects.requireNonNull(id, "id")));
+        }
+    }
+
+    /**
+     * Removes a finished message from {@link #messages()} (cancelling it first if it is still
+     * streaming), so long conversations do not grow the map forever.
+     *
+     * @param id the message id
+     * @return whether the id was known
+     */
+    public boolean forget(String id) {
+        cancelStream(id);
+        synchronized (lock) {
+            return messages.remove(Objects.requireNonNull(id, "id")) != null;
+        }
+    }
+
+    /**
+     * Receives every new snapshot of every message.
+     *
+     * @param listener the listener
+     * @return closing it removes the listener
+     */
+    public Subscription onUpdate(Consumer<? super StreamingMessage> listener) {
+        Objects.requireNonNull(listener, "listener");
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    /**
+     * Receives at most one snapshot per {@code minInterval} per message (the latest one), for UIs
+     * that should not re-render on every token; the final snapshot of each message is always
+     * delivered, at once.
+     *
+     * @param minInterval the shortest time between two updates of one message
+     * @param listener the listener
+     * @return closing it removes the listener
+     */
+    public Subscription onUpdate(Duration minInterval, Consumer<? super StreamingMessage> listener) {
+        Coalescer coalescer = new Coalescer(minInterval, listener, settings.transport.scheduler(), callbacks);
+        Subscription s = onUpdate(coalescer);
+        return () -> {
+            s.close();
+            coalescer.close();
+        };
+    }
+
+    /**
+     * Cancels one stream: its HTTP connection is closed and the message ends CANCELLED with the
+     * content received so far.
+     *
+     * @param id the message id
+     * @return whether a stream was active
+     */
+    public boolean cancelStream(String id) {
+        ChatStream s = active.get(Objects.requireNonNull(id, "id"));
+        if (s == null) {
+            return false;
+        }
+        s.cancel();
+        return true;
+    }
+
+    /** Cancels every active stream. */
+    public void cancelAll() {
+        for (ChatStream s : active.values()) {
+            s.cancel();
+        }
+    }
+
+    /**
+     * Number of streams in progress.
+     *
+     * @return the count
+     */
+    public int activeStreams() {
+        return active.size();
+    }
+
+    /**
+     * A summary of the HTTP side: {@code CONNECTED} while any answer is streaming,
+     * {@code CONNECTING} while a request waits for its response, {@code RECONNECTING} while one
+     * waits to retry, {@code CLOSED} after {@link #close()}, {@code DISCONNECTED} otherwise.
+     *
+     * @return the state
+     */
+    public ConnectionState connectionState() {
+        if (closed) {
+            return ConnectionState.CLOSED;
+        }
+        boolean sending = false;
+        boolean retrying = false;
+        for (ChatStream s : active.values()) {
+            switch (s.phase()) {
+                case STREAMING:
+                    return ConnectionState.CONNECTED;
+                case SENDING:
+                    sending = true;
+                    break;
+                case WAITING_RETRY:
+                    retrying = true;
+                    break;
+                default:
+                    break;
+            }
+        }
+        return sending ? ConnectionState.CONNECTING : retrying ? ConnectionState.RECONNECTING : ConnectionState.DISCONNECTED;
+    }
+
+    /** Cancels every stream and releases the transport if the client created it. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        cancelAll();
+        if (ownsTransport) {
+            settings.transport.close();
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("This StreamingChat is closed");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "StreamingChat{" + settings.target + ", model=" + settings.model + ", active=" + active.size() + '}';
+    }
+
+    // ---------------------------------------------------------------- settings
+
+    /** The resolved, immutable settings shared by the streams of one client. */
+    static final class Settings {
+        final URI apiUrl;
+        final String target;
+        final String model;
+        final Supplier<String> token;
+        final Map<String, String> headers;
+        final RetryPolicy retryPolicy;
+        final Duration connectTimeout;
+        final Duration idleTimeout;
+        final Duration completionGrace;
+        final ChunkDecoder decoder;
+        final int maxEventSize;
+        final int maxConcurrentStreams;
+        final int maxQueuedChunks;
+        final Transport transport;
+
+        Settings(Builder b, Transport transport) {
+            this.apiUrl = b.apiUrl;
+            this.target = Redaction.url(b.apiUrl);
+            this.model = b.model;
+            this.token = b.token;
+            this.headers = Map.copyOf(b.headers);
+            this.retryPolicy = b.retryPolicy;
+            this.connectTimeout = b.connectTimeout;
+            this.idleTimeout = b.idleTimeout;
+            this.completionGrace = b.completionGrace;
+            this.decoder = b.decoder;
+            this.maxEventSize = b.maxEventSize;
+            this.maxConcurrentStreams = b.maxConcurrentStreams;
+            this.maxQueuedChunks = b.maxQueuedChunks;
+            this.transport = transport;
+        }
+
+        URI apiUrl() {
+            return apiUrl;
+        }
+
+        String target() {
+            return target;
+        }
+
+        Optional<String> bearerToken() {
+            return token == null ? Optional.empty() : Optional.ofNullable(token.get());
+        }
+
+        Map<String, String> headers() {
+            return headers;
+        }
+
+        RetryPolicy retryPolicy() {
+            return retryPolicy;
+        }
+
+        Duration connectTimeout() {
+            return connectTimeout;
+        }
+
+        Duration idleTimeout() {
+            return idleTimeout;
+        }
+
+        Duration completionGrace() {
+            return completionGrace;
+        }
+
+        ChunkDecoder decoder() {
+            return decoder;
+        }
+
+        int maxEventSize() {
+            return maxEventSize;
+        }
+
+        Transport transport() {
+            return transport;
+        }
+    }
+
+    /** Builds a {@link StreamingChat}. Not thread-safe. */
+    public static final class Builder {
+        private URI apiUrl;
+        private String model;
+        private Supplier<String> token;
+        private final Map<String, String> headers = new LinkedHashMap<>();
+        private RetryPolicy retryPolicy = RetryPolicy.builder().maxRetries(2).initialDelay(Duration.ofMillis(500))
+                .maxDelay(Duration.ofSeconds(8)).build();
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration idleTimeout = Duration.ofSeconds(60);
+        private Duration completionGrace = Duration.ofMillis(250);
+        private ChunkDecoder decoder = ChunkDecoder.openAi();
+        private int maxEventSize = SseParser.DEFAULT_MAX_EVENT_BYTES;
+        private int maxConcurrentStreams = 256;
+        private int maxQueuedChunks = 256;
+        private Executor callbackExecutor = Runnable::run;
+        private Transport transport;
+
+        private Builder(URI apiUrl) {
+            Objects.requireNonNull(apiUrl, "apiUrl");
+            String scheme = apiUrl.getScheme() == null ? "" : apiUrl.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                throw new IllegalArgumentException("apiUrl must be an http or https URL, got " + Redaction.url(apiUrl));
+            }
+            this.apiUrl = apiUrl;
+        }
+
+        /**
+         * The API key, sent as {@code Authorization: Bearer <key>}. Never logged or printed.
+         *
+         * @param apiKey the key
+         * @return this builder
+         */
+        public Builder apiKey(String apiKey) {
+            Objects.requireNonNull(apiKey, "apiKey");
+            this.token = () -> apiKey;
+            return this;
+        }
+
+        /**
+         * A bearer token read before every request (for short-lived tokens). Called on a
+         * transport thread: must not block.
+         *
+         * @param supplier the token supplier
+         * @return this builder
+         */
+        public Builder auth(Supplier<String> supplier) {
+            this.token = Objects.requireNonNull(supplier, "supplier");
+            return this;
+        }
+
+        /**
+         * The model used when a request names none.
+         *
+         * @param model e.g. {@code gpt-4o-mini}
+         * @return this builder
+         */
+        public Builder model(String model) {
+            this.model = Objects.requireNonNull(model, "model");
+            return this;
+        }
+
+        /**
+         * An extra request header (e.g. {@code OpenAI-Organization}).
+         *
+         * @param name the name
+         * @param value the value
+         * @return this builder
+         */
+        public Builder header(String name, String value) {
+            headers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /**
+         * How failures before the first byte are retried (network errors, 408, 429 except
+         * {@code insufficient_quota}, 5xx; never 401); default 2 retries from 500 ms.
+         *
+         * @param policy the policy
+         * @return this builder
+         */
+        public Builder retryPolicy(RetryPolicy policy) {
+            this.retryPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * The connect timeout (default 10 s).
+         *
+         * @param timeout positive
+         * @return this builder
+         */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive(timeout, "connectTimeout");
+            return this;
+        }
+
+        /**
+         * The read timeout (default 60 s): no byte (comments included) for this long fails the
+         * stream with {@link io.noa.realtime.IdleTimeoutException}.
+         *
+         * @param timeout positive
+         * @return this builder
+         */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = positive(timeout, "idleTimeout");
+            return this;
+        }
+
+        /**
+         * How long to wait for a trailing usage or annotation chunk once every choice has a
+         * finish reason, before completing without {@code [DONE]} (default 250 ms).
+         *
+         * @param grace zero or positive
+         * @return this builder
+         */
+        public Builder completionGrace(Duration grace) {
+            Objects.requireNonNull(grace, "grace");
+            if (grace.isNegative()) {
+                throw new IllegalArgumentException("completionGrace must not be negative, was " + grace);
+            }
+            this.completionGrace = grace;
+            return this;
+        }
+
+        /**
+         * The chunk decoder ({@link ChunkDecoder#openAi()} by default).
+         *
+         * @param decoder the decoder
+         * @return this builder
+         */
+        public Builder decoder(ChunkDecoder decoder) {
+            this.decoder = Objects.requireNonNull(decoder, "decoder");
+            return this;
+        }
+
+        /**
+         * The largest SSE event or line accepted (default 1 MiB).
+         *
+         * @param bytes at least 1024
+         * @return this builder
+         */
+        public Builder maxEventSize(int bytes) {
+            if (bytes < 1024) {
+                throw new IllegalArgumentException("maxEventSize must be >= 1024, was " + bytes);
+            }
+            this.maxEventSize = bytes;
+            return this;
+        }
+
+        /**
+         * How many streams may run at once (default 256); one more is refused with
+         * {@link LimitExceededException}.
+         *
+         * @param streams at least 1
+         * @return this builder
+         */
+        public Builder maxConcurrentStreams(int streams) {
+            if (streams < 1) {
+                throw new IllegalArgumentException("maxConcurrentStreams must be >= 1, was " + streams);
+            }
+            this.maxConcurrentStreams = streams;
+            return this;
+        }
+
+        /**
+         * How many chunks a slow {@link #stream(ChatRequest)} subscriber may have queued before
+         * the socket reads pause (default 256).
+         *
+         * @param chunks at least 1
+         * @return this builder
+         */
+        public Builder maxQueuedChunks(int chunks) {
+            if (chunks < 1) {
+                throw new IllegalArgumentException("maxQueuedChunks must be >= 1, was " + chunks);
+            }
+            this.maxQueuedChunks = chunks;
+            return this;
+        }
+
+        /**
+         * Where listeners run; by default on the transport's I/O thread (do not block).
+         *
+         * @param executor the executor
+         * @return this builder
+         */
+        public Builder callbackExecutor(Executor executor) {
+            this.callbackExecutor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
+         * The transport; by default {@link Transports#load()} (closed with the client).
+         *
+         * @param transport the transport (not closed by the client)
+         * @return this builder
+         */
+        public Builder transport(Transport transport) {
+            this.transport = Objects.requireNonNull(transport, "transport");
+            return this;
+        }
+
+        /**
+         * Builds the client.
+         *
+         * @return the client
+         */
+        public StreamingChat build() {
+            if (transport != null) {
+                return new StreamingChat(this, transport, false);
+            }
+            return new StreamingChat(this, Transports.load(), true);
+        }
+
+        private static Duration positive(Duration d, String name) {
+            Objects.requireNonNull(d, name);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, was " + d);
+            }
+            return d;
+        }
+    }
+}
