@@ -49,7 +49,8 @@ public final class TransportOptions {
 
     /**
      * The largest WebSocket message (after aggregating fragments) the transport accepts. A larger
-     * incoming message MUST end the session with close code 1009 and an
+     * incoming message MUST end the session with close code 1009 (or 1008 where the platform
+     * refuses to let a client send 1009, as {@code java.net.http.WebSocket} does) and an
      * {@link io.noa.realtime.LimitExceededException} to the listener's {@code onError}.
      *
      * @return the limit in bytes

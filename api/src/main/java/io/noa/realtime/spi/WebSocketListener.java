@@ -13,7 +13,9 @@ import java.nio.ByteBuffer;
  *       the connect future completes.</li>
  *   <li>{@link #onText} and {@link #onBinary} deliver whole messages (fragments aggregated) and
  *       each consumes one unit of demand ({@link WebSocketSession#request(long)}); the initial
- *       demand is zero. {@link #onPong} does not consume demand. Pings from the peer are answered
+ *       demand is zero. {@link #onPong} does not consume demand. With no demand a transport MAY
+ *       stop reading the socket altogether, so pongs, close frames and errors may wait until demand
+ *       returns (as with {@code java.net.http.WebSocket}). Pings from the peer are answered
  *       by the transport.</li>
  *   <li>Exactly one terminal call: {@link #onClose} when a close frame was received (or the
  *       closing handshake completed), or {@link #onError} for any other end (network error,

@@ -226,10 +226,12 @@ public final class TypingIndicator implements AutoCloseable {
         if (user.isEmpty()) {
             return;
         }
+        java.util.concurrent.atomic.AtomicReference<ScheduledFuture<?>> self = new java.util.concurrent.atomic.AtomicReference<>();
         ScheduledFuture<?> expiry = client.transport().scheduler().schedule(() -> {
-            client.deliver(() -> expire(user));
+            client.deliver(() -> expire(user, self.get()));
             client.kick();
         }, timings.remoteExpiry().toMillis(), TimeUnit.MILLISECONDS);
+        self.set(expiry);
         ScheduledFuture<?> old = remote.put(user, expiry);
         if (old != null) {
             old.cancel(false);
@@ -249,10 +251,8 @@ public final class TypingIndicator implements AutoCloseable {
         }
     }
 
-    private void expire(String user) {
-        ScheduledFuture<?> f = remote.get(user);
-        if (f != null && f.isDone()) {
-            remote.remove(user);
+    private void expire(String user, ScheduledFuture<?> fired) {
+        if (fired != null && remote.remove(user, fired)) {
             publish();
         }
     }
