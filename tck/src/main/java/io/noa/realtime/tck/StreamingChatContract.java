@@ -1,0 +1,313 @@
+package io.noa.realtime.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.noa.realtime.HttpStatusException;
+import io.noa.realtime.RetryPolicy;
+import io.noa.realtime.chat.ChatRequest;
+import io.noa.realtime.chat.FinishReason;
+import io.noa.realtime.chat.Message;
+import io.noa.realtime.chat.StreamChunk;
+import io.noa.realtime.chat.StreamingChat;
+import io.noa.realtime.chat.StreamingMessage;
+import io.noa.realtime.testkit.ChaosProxy;
+import io.noa.realtime.testkit.MockInferenceServer;
+import io.noa.realtime.testkit.MockResponse;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@link StreamingChat} contract over a transport, against the testkit
+ * {@link MockInferenceServer}: token-by-token delivery, cancel, concurrency, errors before the
+ * stream, no duplicate POSTs, fragmentation, backpressured chunk streams, update coalescing.
+ */
+public abstract class StreamingChatContract extends TransportContractSupport {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    /** For subclasses. */
+    protected StreamingChatContract() {}
+
+    private StreamingChat.Builder chat(URI uri) {
+        return StreamingChat.builder(uri).transport(newTransport()).apiKey("sk-contract").model("mock-model")
+                .retryPolicy(RetryPolicy.builder().maxRetries(2).initialDelay(Duration.ofMillis(50))
+                        .randomizationFactor(0).build());
+    }
+
+    private static String[] tokens(int n) {
+        String[] t = new String[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = "t" + i + " ";
+        }
+        return t;
+    }
+
+    private static StreamingMessage awaitDone(StreamingChat chat, String id) {
+        await().atMost(WAIT).until(() -> chat.message(id).map(m -> !m.isStreaming()).orElse(false));
+        return chat.message(id).orElseThrow();
+    }
+
+    /**
+     * Contract: a 500-token answer arrives token by token; the first token is seen while the
+     * server is still streaming; the final message is complete and correct.
+     */
+    @Test
+    public void fiveHundredTokensArriveTokenByToken() {
+        try (MockInferenceServer server = MockInferenceServer.builder().apiKey("sk-contract").start();
+                StreamingChat chat = chat(server.chatUri()).build()) {
+            String[] tokens = tokens(500);
+            server.enqueue(MockResponse.chatTokens(tokens).withTokenDelay(Duration.ofMillis(2)).withUsage(true));
+            List<StreamingMessage> updates = new CopyOnWriteArrayList<>();
+            chat.onUpdate(updates::add);
+            String id = chat.sendMessage(List.of(Message.user("count to 500")));
+            assertThat(chat.message(id)).hasValueSatisfying(m -> assertThat(m.isStreaming()).isTrue());
+            StreamingMessage done = awaitDone(chat, id);
+            assertThat(done.state()).isEqualTo(StreamingMessage.State.COMPLETED);
+            assertThat(done.content()).isEqualTo(String.join("", tokens));
+            assertThat(done.finishReason()).contains(FinishReason.STOP);
+            assertThat(done.usage()).isPresent();
+            StreamingMessage first = updates.stream().filter(m -> !m.content().isEmpty()).findFirst().orElseThrow();
+            assertThat(first.isStreaming()).isTrue();
+            assertThat(first.content()).isEqualTo("t0 ");
+            assertThat(updates.stream().filter(StreamingMessage::isStreaming).count()).isGreaterThanOrEqualTo(500);
+            assertThat(server.takeRequest(WAIT).bodyUtf8()).contains("\"stream\":true").contains("mock-model");
+        }
+    }
+
+    /**
+     * Contract: cancelling mid-stream closes the connection (the server sees it within a second)
+     * and leaves the message CANCELLED with the content received so far.
+     */
+    @Test
+    public void cancelMidStreamClosesTheConnectionAndKeepsPartialContent() {
+        try (MockInferenceServer server = MockInferenceServer.start();
+                StreamingChat chat = chat(server.chatUri()).build()) {
+            String[] tokens = tokens(2_000);
+            server.enqueue(MockResponse.chatTokens(tokens).withTokenDelay(Duration.ofMillis(5)));
+            String id = chat.sendMessage(List.of(Message.user("long")));
+            await().atMost(WAIT).until(() -> chat.message(id).orElseThrow().content().length() > 20);
+            assertThat(chat.cancelStream(id)).isTrue();
+            await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> server.openConnections() == 0);
+            StreamingMessage m = chat.message(id).orElseThrow();
+            assertThat(m.state()).isEqualTo(StreamingMessage.State.CANCELLED);
+            assertThat(m.isStreaming()).isFalse();
+            assertThat(m.content()).isNotEmpty();
+            assertThat(String.join("", tokens)).startsWith(m.content());
+            assertThat(chat.activeStreams()).isZero();
+        }
+    }
+
+    /** Contract: 100 concurrent streams on one client all complete with the right content. */
+    @Test
+    public void hundredConcurrentStreamsAllComplete() {
+        try (MockInferenceServer server = MockInferenceServer.start();
+                StreamingChat chat = chat(server.chatUri()).build()) {
+            String[] tokens = tokens(50);
+            for (int i = 0; i < 100; i++) {
+                server.enqueue(MockResponse.chatTokens(tokens).withTokenDelay(Duration.ofMillis(1)));
+            }
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                ids.add(chat.sendMessage(List.of(Message.user("q" + i))));
+            }
+            for (String id : ids) {
+                StreamingMessage m = awaitDone(chat, id);
+                assertThat(m.state()).isEqualTo(StreamingMessage.State.COMPLETED);
+                assertThat(m.content()).isEqualTo(String.join("", tokens));
+            }
+            assertThat(chat.messages().keySet()).containsExactlyElementsOf(ids);
+            assertThat(server.requests()).hasSize(100);
+        }
+    }
+
+    /**
+     * Contract: a stream that ended normally is never requested again, and a stream cut after
+     * its first byte is reported (TRUNCATED or ERROR), not silently retried.
+     *
+     * @throws Exception on failure
+     */
+    @Test
+    public void neverResendsAPostOnceBytesArrived() throws Exception {
+        try (MockInferenceServer server = MockInferenceServer.start();
+                StreamingChat chat = chat(server.chatUri()).build()) {
+            server.enqueue(MockResponse.chatTokens("a", "b"));
+            StreamingMessage ok = awaitDone(chat, chat.sendMessage(List.of(Message.user("1"))));
+            assertThat(ok.state()).isEqualTo(StreamingMessage.State.COMPLETED);
+            server.enqueue(MockResponse.stream()
+                    .write("data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"par\"}}]}\n\n")
+                    .closeAbruptly());
+            StreamingMessage cut = awaitDone(chat, chat.sendMessage(List.of(Message.user("2"))));
+            assertThat(cut.state()).isIn(StreamingMessage.State.ERROR, StreamingMessage.State.TRUNCATED);
+            assertThat(cut.content()).isEqualTo("par");
+            Thread.sleep(500);
+            assertThat(server.requests()).hasSize(2);
+        }
+    }
+
+    /**
+     * Contract: errors before the stream are typed and retried only when retryable: 401 and 429
+     * {@code insufficient_quota} fail at once; 503 with {@code Retry-After: 1} is retried once,
+     * after about a second, and then succeeds.
+     */
+    @Test
+    public void errorsBeforeTheStreamAreTypedAndRetriedOnlyWhenRetryable() {
+        try (MockInferenceServer server = MockInferenceServer.start();
+                StreamingChat chat = chat(server.chatUri()).build()) {
+            server.enqueue(MockResponse.error(401,
+                    "{\"error\":{\"message\":\"Incorrect API key\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_api_key\"}}"));
+            StreamingMessage unauthorized = awaitDone(chat, chat.sendMessage(List.of(Message.user("x"))));
+            assertThat(unauthorized.state()).isEqualTo(StreamingMessage.State.ERROR);
+            assertThat(unauthorized.failure()).containsInstanceOf(HttpStatusException.class);
+            HttpStatusException e401 = (HttpStatusException) unauthorized.failure().orElseThrow();
+            assertThat(e401.status()).isEqualTo(401);
+            assertThat(e401.error()).hasValueSatisfying(d -> assertThat(d.code()).contains("invalid_api_key"));
+            assertThat(e401.getMessage()).doesNotContain("sk-contract");
+            assertThat(server.requests()).hasSize(1);
+
+            server.enqueue(MockResponse.error(429,
+                    "{\"error\":{\"message\":\"You exceeded your current quota\",\"type\":\"insufficient_quota\",\"param\":null,\"code\":\"insufficient_quota\"}}"));
+            StreamingMessage quota = awaitDone(chat, chat.sendMessage(List.of(Message.user("y"))));
+            assertThat(quota.state()).isEqualTo(StreamingMessage.State.ERROR);
+            assertThat(server.requests()).hasSize(2);
+
+            server.enqueue(MockResponse.error(503, "{\"error\":{\"message\":\"busy\",\"type\":\"server_error\"}}")
+                    .withHeader("Retry-After", "1"));
+            server.enqueue(MockResponse.chatTokens("after", " retry"));
+            long start = System.nanoTime();
+            StreamingMessage retried = awaitDone(chat, chat.sendMessage(List.of(Message.user("z"))));
+            long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertThat(retried.state()).isEqualTo(StreamingMessage.State.COMPLETED);
+            assertThat(retried.content()).isEqualTo("after retry");
+            assertThat(server.requests()).hasSize(4);
+            assertThat(elapsedMs).as("the retry honoured Retry-After: 1").isGreaterThanOrEqualTo(900);
+        }
+    }
+
+    /** Contract: the same stream through a proxy forwarding one byte at a time gives the same message. */
+    @Test
+    public void oneByteFragmentationGivesTheSameMessage() {
+        try (MockInferenceServer server = MockInferenceServer.start();
+                ChaosProxy proxy = ChaosProxy.start(server.port())) {
+            String[] tokens = {"Grüß", " dich", ", ", "世界", " ✓", "!"};
+            server.enqueue(MockResponse.chatTokens(tokens).withUsage(true));
+            StreamingMessage direct;
+            try (StreamingChat chat = chat(server.chatUri()).build()) {
+                direct = awaitDone(chat, chat.sendMessage(List.of(Message.user("hi"))));
+            }
+            proxy.fragment(1);
+            server.enqueue(MockResponse.chatTokens(tokens).withUsage(true));
+            StreamingMessage proxied;
+            try (StreamingChat chat = chat(proxy.proxied(server.chatUri())).build()) {
+                proxied = awaitDone(chat, chat.sendMessage(List.of(Message.user("hi"))));
+            }
+            assertThat(direct.content()).isEqualTo("Grüß dich, 世界 ✓!");
+            assertThat(proxied.content()).isEqualTo(direct.content());
+            assertThat(proxied.state()).isEqualTo(direct.state());
+            assertThat(proxied.finishReason()).isEqualTo(direct.finishReason());
+            assertThat(proxied.usage()).isEqualTo(direct.usage());
+        }
+    }
+
+    /**
+     * Contract: {@code stream(request)} is a cold publisher of chunks with backpressure; it
+     * completes after {@code [DONE]}, and cancelling it closes the connection.
+     *
+     * @throws Exception on failure
+     */
+    @Test
+    public void chunkPublisherHonoursDemandAndCancel() throws Exception {
+        try (MockInferenceServer server = MockInferenceServer.start();
+                StreamingChat chat = chat(server.chatUri()).build()) {
+            server.enqueue(MockResponse.chatTokens("a", "b", "c"));
+            ChatRequest request = ChatRequest.builder().message(Message.user("hi")).build();
+            List<StreamChunk> chunks = new CopyOnWriteArrayList<>();
+            CompletableFuture<Void> completed = new CompletableFuture<>();
+            chat.stream(request).subscribe(new Flow.Subscriber<>() {
+                @Override
+                public void onSubscribe(Flow.Subscription s) {
+                    s.request(Long.MAX_VALUE);
+                }
+
+                @Override
+                public void onNext(StreamChunk item) {
+                    chunks.add(item);
+                }
+
+                @Override
+                public void onError(Throwable throwable) {
+                    completed.completeExceptionally(throwable);
+                }
+
+                @Override
+                public void onComplete() {
+                    completed.complete(null);
+                }
+            });
+            completed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(chunks).hasSizeGreaterThanOrEqualTo(4);
+            assertThat(server.requests()).hasSize(1);
+
+            server.enqueue(MockResponse.chatTokens(tokens(5_000)).withTokenDelay(Duration.ofMillis(1)));
+            AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
+            List<StreamChunk> few = new CopyOnWriteArrayList<>();
+            chat.stream(request).subscribe(new Flow.Subscriber<>() {
+                @Override
+                public void onSubscribe(Flow.Subscription s) {
+                    subscription.set(s);
+                    s.request(3);
+                }
+
+                @Override
+                public void onNext(StreamChunk item) {
+                    few.add(item);
+                }
+
+                @Override
+                public void onError(Throwable throwable) {}
+
+                @Override
+                public void onComplete() {}
+            });
+            await().atMost(WAIT).until(() -> few.size() == 3);
+            Thread.sleep(300);
+            assertThat(few).hasSize(3);
+            subscription.get().cancel();
+            await().atMost(WAIT).until(() -> server.openConnections() == 0);
+        }
+    }
+
+    /**
+     * Contract: a coalescing listener gets far fewer snapshots than tokens, always the final one,
+     * and its content is never behind what it saw before.
+     */
+    @Test
+    public void coalescedUpdatesAlwaysEndWithTheFinalSnapshot() {
+        try (MockInferenceServer server = MockInferenceServer.start();
+                StreamingChat chat = chat(server.chatUri()).build()) {
+            String[] tokens = tokens(300);
+            server.enqueue(MockResponse.chatTokens(tokens).withTokenDelay(Duration.ofMillis(3)));
+            List<StreamingMessage> seen = new CopyOnWriteArrayList<>();
+            chat.onUpdate(Duration.ofMillis(200), seen::add);
+            String id = chat.sendMessage(List.of(Message.user("slowly")));
+            awaitDone(chat, id);
+            await().atMost(WAIT).until(() -> !seen.isEmpty() && !seen.get(seen.size() - 1).isStreaming());
+            assertThat(seen.size()).isLessThan(100);
+            assertThat(seen.get(seen.size() - 1).content()).isEqualTo(String.join("", tokens));
+            for (int i = 1; i < seen.size(); i++) {
+                assertThat(seen.get(i).content()).startsWith(seen.get(i - 1).content());
+            }
+            assertThat(seen.stream().filter(m -> !m.isStreaming()).count()).isEqualTo(1);
+            assertThat(Map.copyOf(chat.messages())).containsKey(id);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.noa.realtime.tck;
+
+import io.noa.realtime.spi.Transport;
+import io.noa.realtime.spi.TransportOptions;
+import org.junit.jupiter.api.Nested;
+
+/**
+ * The whole transport contract suite in one class. A transport module runs all of it with a
+ * subclass of a few lines:
+ *
+ * <pre>{@code
+ * class MyTransportTckTest extends TransportTck {
+ *     @Override
+ *     protected Transport transport() {
+ *         return MyTransport.create();
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Each group of contracts is a {@link Nested} class that delegates its factory hook to this
+ * class, so the report shows the groups separately. {@link #transport(TransportOptions)} looks the
+ * transport up through {@code ServiceLoader} by name unless overridden.
+ */
+public abstract class TransportTck {
+    /** For subclasses. */
+    protected TransportTck() {}
+
+    /**
+     * The factory hook: a new transport with default options.
+     *
+     * @return a new transport instance; the suite closes it
+     */
+    protected abstract Transport transport();
+
+    /**
+     * A new transport with the given options; by default found through
+     * {@link io.noa.realtime.spi.Transports#load(String, TransportOptions)} by the name of
+     * {@link #transport()}.
+     *
+     * @param options the options
+     * @return a new transport instance; the suite closes it
+     */
+    protected Transport transport(TransportOptions options) {
+        try (Transport probe = transport()) {
+            return io.noa.realtime.spi.Transports.load(probe.name(), options);
+        }
+    }
+
+    /** {@link HttpStreamingContract} for this transport. */
+    @Nested
+    class HttpStreaming extends HttpStreamingContract {
+        @Override
+        protected Transport transport() {
+            return TransportTck.this.transport();
+        }
+
+        @Override
+        protected Transport transport(TransportOptions options) {
+            return TransportTck.this.transport(options);
+        }
+    }
+
+    /** {@link WebSocketContract} for this transport. */
+    @Nested
+    class WebSocket extends WebSocketContract {
+        @Override
+        protected Transport transport() {
+            return TransportTck.this.transport();
+        }
+
+        @Override
+        protected Transport transport(TransportOptions options) {
+            return TransportTck.this.transport(options);
+        }
+    }
+
+    /** {@link RealtimeClientContract} for this transport. */
+    @Nested
+    class Realtime extends RealtimeClientContract {
+        @Override
+        protected Transport transport() {
+            return TransportTck.this.transport();
+        }
+
+        @Override
+        protected Transport transport(TransportOptions options) {
+            return TransportTck.this.transport(options);
+        }
+    }
+
+    /** {@link SseClientContract} for this transport. */
+    @Nested
+    class Sse extends SseClientContract {
+        @Override
+        protected Transport transport() {
+            return TransportTck.this.transport();
+        }
+
+        @Override
+        protected Transport transport(TransportOptions options) {
+            return TransportTck.this.transport(options);
+        }
+    }
+
+    /** {@link StreamingChatContract} for this transport. */
+    @Nested
+    class Chat extends StreamingChatContract {
+        @Override
+        protected Transport transport() {
+            return TransportTck.this.transport();
+        }
+
+        @Override
+        protected Transport transport(TransportOptions options) {
+            return TransportTck.this.transport(options);
+        }
+    }
+}
