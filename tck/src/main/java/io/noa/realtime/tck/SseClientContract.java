@@ -51,7 +51,8 @@ public abstract class SseClientContract extends TransportContractSupport {
     public void resumesWithLastEventIdThroughForcedDisconnects() {
         try (EventStreamServer server = EventStreamServer.builder().historySize(20_000).start();
                 ChaosProxy proxy = ChaosProxy.start(server.uri().getPort());
-                SseClient sse = client(proxy.proxied(server.uri())).build()) {
+                SseClient sse = client(proxy.proxied(server.uri())).lastEventId("0").build()) {
+            // "0": even a cut before the first event arrived resumes from the start
             List<String> got = new CopyOnWriteArrayList<>();
             sse.onMessage(e -> got.add(e.data()));
             sse.connect();
@@ -64,7 +65,13 @@ public abstract class SseClientContract extends TransportContractSupport {
                     await().atMost(WAIT).until(() -> server.totalConnections() > before);
                 }
             }
-            await().atMost(Duration.ofSeconds(60)).until(() -> got.size() >= 10_000);
+            try {
+                await().atMost(Duration.ofSeconds(60)).until(() -> got.size() >= 10_000);
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("Received " + got.size() + " of 10,000 events; " + gaps(got)
+                        + "; state " + sse.state() + "; Last-Event-IDs seen by the server (last 5): "
+                        + tail(server.lastEventIdsSeen(), 5), e);
+            }
             List<String> expected = new ArrayList<>(10_000);
             for (int i = 0; i < 10_000; i++) {
                 expected.add("e" + i);
@@ -254,5 +261,23 @@ public abstract class SseClientContract extends TransportContractSupport {
             assertThat(got).containsExactly("a", "b");
             assertThat(server.totalConnections()).isEqualTo(2);
         }
+    }
+
+    private static String gaps(List<String> got) {
+        java.util.Set<String> have = new java.util.HashSet<>(got);
+        StringBuilder missing = new StringBuilder();
+        int count = 0;
+        for (int i = 0; i < 10_000; i++) {
+            if (!have.contains("e" + i)) {
+                if (count++ < 20) {
+                    missing.append(i).append(' ');
+                }
+            }
+        }
+        return count + " missing (first: " + missing.toString().trim() + "), " + (got.size() - have.size()) + " duplicates";
+    }
+
+    private static <T> List<T> tail(List<T> list, int n) {
+        return list.subList(Math.max(0, list.size() - n), list.size());
     }
 }
