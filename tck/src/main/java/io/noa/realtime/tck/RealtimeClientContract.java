@@ -167,17 +167,27 @@ public abstract class RealtimeClientContract extends TransportContractSupport {
     @Test
     public void abruptServerCloseReconnectsRejoinsAndFlushesBufferedEmitsExactlyOnce() throws Exception {
         try (RoomServer server = server();
-                RealtimeClient bob = client(server, "t-bob").build();
-                RealtimeClient alice = client(server, "t-alice").reconnectionDelay(Duration.ofMillis(400))
-                        .reconnectionDelayMax(Duration.ofMillis(400)).build()) {
-            // alice waits longer than bob before reconnecting, so her emits of the gap are buffered
-            // and bob is back in the room when they flush
+                RealtimeClient bob = client(server, "t-bob").heartbeatInterval(Duration.ofMillis(300))
+                        .pongTimeout(Duration.ofMillis(500)).build();
+                RealtimeClient alice = client(server, "t-alice").reconnectionDelay(Duration.ofMillis(1500))
+                        .reconnectionDelayMax(Duration.ofMillis(1500)).heartbeatInterval(Duration.ofMillis(300))
+                        .pongTimeout(Duration.ofMillis(500)).build()) {
+            // the link drop is noticed from the socket, or at the latest by the heartbeat (a
+            // transport may miss a FIN; java.net.http sometimes does while a send is in flight)
+            // alice waits longer than bob needs to notice the drop (at worst heartbeat interval + pong
+            // timeout) and reconnect, so her emits of the gap are buffered and bob is back in the room
+            // when they flush (the room server keeps no history)
             List<String> got = new CopyOnWriteArrayList<>();
             bob.on(EventType.of("message:new", Chat.class), c -> got.add(c.content));
             bob.rooms().join("r").get(10, TimeUnit.SECONDS);
             alice.rooms().join("r").get(10, TimeUnit.SECONDS);
             List<String> reasons = new CopyOnWriteArrayList<>();
             alice.onDisconnect(reasons::add);
+            List<String> history = new CopyOnWriteArrayList<>();
+            alice.onStateChange(c -> history.add("alice " + c));
+            bob.onStateChange(c -> history.add("bob " + c));
+            alice.onError(e -> history.add("alice error " + e));
+            bob.onError(e -> history.add("bob error " + e));
 
             for (int round = 0; round < 3; round++) {
                 int base = round * 10;
@@ -187,14 +197,30 @@ public abstract class RealtimeClientContract extends TransportContractSupport {
                 await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == base + 5);
                 int disconnects = round + 1;
                 server.closeAllAbruptly();
-                await().atMost(Duration.ofSeconds(10)).until(() -> reasons.size() == disconnects);
+                try {
+                    await().atMost(Duration.ofSeconds(10)).until(() -> reasons.size() == disconnects);
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    throw new AssertionError("Disconnect " + disconnects + " not seen: alice " + alice.state()
+                            + ", server clients " + server.connectedClients() + ", history " + history, e);
+                }
                 assertThat(alice.isConnected()).isFalse();
                 for (int i = 5; i < 10; i++) {
                     alice.emit("message:send", Map.of("roomId", "r", "content", "m" + (base + i)));
                 }
-                await().atMost(Duration.ofSeconds(20)).until(() -> alice.isConnected() && bob.isConnected()
-                        && server.members("r").containsAll(Set.of("alice", "bob")));
-                await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == base + 10);
+                try {
+                    await().atMost(Duration.ofSeconds(20)).until(() -> alice.isConnected() && bob.isConnected()
+                            && server.members("r").containsAll(Set.of("alice", "bob")));
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    throw new AssertionError("Not back in the room after disconnect " + disconnects + ": alice "
+                            + alice.state() + ", bob " + bob.state() + ", members " + server.members("r")
+                            + ", history " + history, e);
+                }
+                try {
+                    await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == base + 10);
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    throw new AssertionError("Bob got " + got + " after disconnect " + disconnects + "; history "
+                            + history, e);
+                }
             }
             List<String> expected = new ArrayList<>();
             for (int i = 0; i < 30; i++) {
