@@ -53,7 +53,8 @@ public final class ReactorRealtime {
 
     /**
      * Typed inbound events, buffering at most {@code maxBuffered} for a lagging subscriber; one
-     * more fails the flux with {@link LimitExceededException}.
+     * more fails the flux with {@link LimitExceededException}, delivered after the buffered
+     * events.
      *
      * @param client the client
      * @param type the event name and payload type
