@@ -6,6 +6,7 @@ import io.noa.realtime.chat.StreamChunk;
 import io.noa.realtime.chat.StreamingChat;
 import io.noa.realtime.chat.StreamingMessage;
 import java.util.Objects;
+import java.util.Optional;
 import reactor.adapter.JdkFlowAdapter;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
@@ -79,12 +80,7 @@ public final class ReactorChat {
                 }
             });
             sink.onDispose(updates::close);
-            sink.onCancel(() -> {
-                String started = id;
-                if (started != null) {
-                    chat.cancelStream(started);
-                }
-            });
+            sink.onCancel(() -> Optional.ofNullable(id).ifPresent(chat::cancelStream));
             String started;
             try {
                 started = chat.sendMessage(request);
@@ -106,7 +102,7 @@ public final class ReactorChat {
             }
             sink.next(m);
             if (!m.isStreaming()) {
-                Throwable failure = Terminal.failureOf(m);
+                Throwable failure = SnapshotGate.failureOf(m);
                 if (failure == null) {
                     sink.complete();
                 } else {

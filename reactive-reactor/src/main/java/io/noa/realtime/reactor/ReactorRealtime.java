@@ -139,9 +139,7 @@ public final class ReactorRealtime {
      * @return a mono of the answer; a missing answer is {@link NullNode}
      */
     public static Mono<JsonNode> emitWithAck(RealtimeClient client, String event, Object data) {
-        Objects.requireNonNull(client, "client");
-        Objects.requireNonNull(event, "event");
-        return Mono.fromFuture(() -> client.emitWithAck(event, data), false).defaultIfEmpty(NullNode.getInstance());
+        return emitWithAck(client, event, data, Objects.requireNonNull(client, "client").options().defaultAckTimeout());
     }
 
     /**

@@ -42,20 +42,15 @@ final class States {
             Supplier<ConnectionState> current, Runnable connect, String what) {
         return Mono.create(sink -> {
             AtomicBoolean started = new AtomicBoolean();
-            AtomicBoolean done = new AtomicBoolean();
+            AtomicBoolean done = new AtomicBoolean(); // an error after the end would be dropped to the hooks
             Consumer<Throwable> fail = e -> {
                 if (done.compareAndSet(false, true)) {
                     sink.error(e);
                 }
             };
-            Runnable succeed = () -> {
-                if (done.compareAndSet(false, true)) {
-                    sink.success();
-                }
-            };
             Subscription s = register.apply(change -> {
-                if (change.to() == ConnectionState.CONNECTED) {
-                    succeed.run();
+                if (change.to() == ConnectionState.CONNECTED && done.compareAndSet(false, true)) {
+                    sink.success();
                 } else if (started.get() && stopped(change.to()) && stopped(current.get())) {
                     fail.accept(change.cause().orElseGet(() -> new ConnectionClosedException(
                             what + " ended in state " + change.to() + " before it connected")));
@@ -65,8 +60,8 @@ final class States {
                 done.set(true);
                 s.close();
             });
-            if (current.get() == ConnectionState.CONNECTED) {
-                succeed.run();
+            if (current.get() == ConnectionState.CONNECTED && done.compareAndSet(false, true)) {
+                sink.success();
                 return;
             }
             try {
@@ -85,5 +80,27 @@ final class States {
     /** Not connected and not trying to. */
     static boolean stopped(ConnectionState s) {
         return s.isTerminal() || s == ConnectionState.DISCONNECTED;
+    }
+
+    /**
+     * Follows a client's state from a first reading: a change is applied only when it starts from
+     * the last state seen, so notifications queued before the first reading do not move the view
+     * backwards. Not thread-safe: callers hold a lock.
+     */
+    static final class StateChain {
+        private ConnectionState last;
+
+        StateChain(ConnectionState first) {
+            this.last = first;
+        }
+
+        /** The new state if {@code change} continues the chain, else null. */
+        ConnectionState next(StateChange change) {
+            if (change.from() != last || change.to() == last) {
+                return null;
+            }
+            last = change.to();
+            return last;
+        }
     }
 }

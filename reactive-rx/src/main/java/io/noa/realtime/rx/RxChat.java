@@ -9,6 +9,7 @@ import io.reactivex.rxjava3.core.BackpressureStrategy;
 import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.core.FlowableEmitter;
 import java.util.Objects;
+import java.util.Optional;
 import org.reactivestreams.FlowAdapters;
 
 /**
@@ -82,10 +83,7 @@ public final class RxChat {
             });
             emitter.setCancellable(() -> {
                 updates.close();
-                String started = id;
-                if (started != null) {
-                    chat.cancelStream(started);
-                }
+                Optional.ofNullable(id).ifPresent(chat::cancelStream);
             });
             String started;
             try {
@@ -108,7 +106,7 @@ public final class RxChat {
             }
             emitter.onNext(m);
             if (!m.isStreaming()) {
-                Throwable failure = Terminal.failureOf(m);
+                Throwable failure = SnapshotGate.failureOf(m);
                 if (failure == null) {
                     emitter.onComplete();
                 } else {

@@ -112,9 +112,7 @@ public final class RxRealtime {
      * @return a single of the answer; a missing answer is {@link NullNode}
      */
     public static Single<JsonNode> emitWithAck(RealtimeClient client, String event, Object data) {
-        Objects.requireNonNull(client, "client");
-        Objects.requireNonNull(event, "event");
-        return fromFuture(() -> client.emitWithAck(event, data).thenApply(n -> n == null ? NullNode.getInstance() : n));
+        return emitWithAck(client, event, data, Objects.requireNonNull(client, "client").options().defaultAckTimeout());
     }
 
     /**

@@ -71,4 +71,26 @@ final class States {
     static boolean stopped(ConnectionState s) {
         return s.isTerminal() || s == ConnectionState.DISCONNECTED;
     }
+
+    /**
+     * Follows a client's state from a first reading: a change is applied only when it starts from
+     * the last state seen, so notifications queued before the first reading do not move the view
+     * backwards. Not thread-safe: callers hold a lock.
+     */
+    static final class StateChain {
+        private ConnectionState last;
+
+        StateChain(ConnectionState first) {
+            this.last = first;
+        }
+
+        /** The new state if {@code change} continues the chain, else null. */
+        ConnectionState next(StateChange change) {
+            if (change.from() != last || change.to() == last) {
+                return null;
+            }
+            last = change.to();
+            return last;
+        }
+    }
 }
