@@ -81,19 +81,17 @@ public final class ReactorChat {
             });
             sink.onDispose(updates::close);
             sink.onCancel(() -> Optional.ofNullable(id).ifPresent(chat::cancelStream));
-            String started;
             try {
-                started = chat.sendMessage(request);
+                id = chat.sendMessage(request);
             } catch (RuntimeException e) {
                 sink.error(e);
                 return;
             }
-            id = started;
             if (sink.isCancelled()) {
-                chat.cancelStream(started);
+                chat.cancelStream(id);
                 return;
             }
-            chat.message(started).ifPresent(this::deliver);
+            chat.message(id).ifPresent(this::deliver);
         }
 
         private synchronized void deliver(StreamingMessage m) {

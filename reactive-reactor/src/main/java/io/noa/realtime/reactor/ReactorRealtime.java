@@ -9,8 +9,10 @@ import io.noa.realtime.event.EventType;
 import io.noa.realtime.ws.RealtimeClient;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import reactor.core.Exceptions;
 import reactor.core.publisher.BufferOverflowStrategy;
 import reactor.core.publisher.Flux;
@@ -156,7 +158,7 @@ public final class ReactorRealtime {
         Objects.requireNonNull(client, "client");
         Objects.requireNonNull(event, "event");
         Objects.requireNonNull(timeout, "timeout");
-        return Mono.fromFuture(() -> client.emitWithAck(event, data, timeout), false)
+        return fromFuture(() -> client.emitWithAck(event, data, timeout))
                 .defaultIfEmpty(NullNode.getInstance());
     }
 
@@ -178,6 +180,11 @@ public final class ReactorRealtime {
         Objects.requireNonNull(event, "event");
         Objects.requireNonNull(answerType, "answerType");
         Objects.requireNonNull(timeout, "timeout");
-        return Mono.fromFuture(() -> client.emitWithAck(event, data, answerType, timeout), false);
+        return fromFuture(() -> client.emitWithAck(event, data, answerType, timeout));
+    }
+
+    /** A mono of the future {@code call} returns on subscription; cancelling cancels the future. */
+    static <T> Mono<T> fromFuture(Supplier<CompletableFuture<T>> call) {
+        return Mono.fromFuture(call, false);
     }
 }

@@ -16,6 +16,7 @@ import io.noa.realtime.ws.RealtimeOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -176,5 +177,15 @@ class ReactorRealtimeTest {
                 .thenCancel().verify(WAIT);
         Thread.sleep(600); // past the ack timeout: a late failure would now be dropped to the hooks
         assertThat(dropped.dropped).isEmpty();
+    }
+
+    @Test
+    void cancellingTheAckMonoCancelsItsFuture() {
+        CompletableFuture<String> future = new CompletableFuture<>();
+        StepVerifier.create(ReactorRealtime.fromFuture(() -> future))
+                .then(() -> assertThat(future).isNotDone())
+                .thenCancel()
+                .verify(WAIT);
+        assertThat(future).isCancelled();
     }
 }

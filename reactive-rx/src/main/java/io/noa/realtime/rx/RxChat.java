@@ -85,19 +85,17 @@ public final class RxChat {
                 updates.close();
                 Optional.ofNullable(id).ifPresent(chat::cancelStream);
             });
-            String started;
             try {
-                started = chat.sendMessage(request);
+                id = chat.sendMessage(request);
             } catch (RuntimeException e) {
                 emitter.tryOnError(e);
                 return;
             }
-            id = started;
             if (emitter.isCancelled()) {
-                chat.cancelStream(started);
+                chat.cancelStream(id);
                 return;
             }
-            chat.message(started).ifPresent(this::deliver);
+            chat.message(id).ifPresent(this::deliver);
         }
 
         private synchronized void deliver(StreamingMessage m) {

@@ -154,7 +154,7 @@ public final class RxRealtime {
         return fromFuture(() -> client.emitWithAck(event, data, answerType, timeout));
     }
 
-    private static <T> Single<T> fromFuture(Supplier<CompletableFuture<T>> call) {
+    static <T> Single<T> fromFuture(Supplier<CompletableFuture<T>> call) {
         return Single.create(emitter -> {
             CompletableFuture<T> future = call.get();
             emitter.setCancellable(() -> future.cancel(false));

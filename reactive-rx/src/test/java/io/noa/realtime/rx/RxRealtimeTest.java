@@ -17,6 +17,7 @@ import io.reactivex.rxjava3.core.Single;
 import io.reactivex.rxjava3.observers.TestObserver;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -150,5 +151,15 @@ class RxRealtimeTest {
         Thread.sleep(600); // past the ack timeout: a leaked future would now fail into RxJavaPlugins
         ts.assertEmpty();
         assertThat(undeliverable.errors).isEmpty();
+    }
+
+    @Test
+    void disposingTheAckSingleCancelsItsFuture() {
+        CompletableFuture<String> future = new CompletableFuture<>();
+        TestObserver<String> ts = RxRealtime.fromFuture(() -> future).test();
+        assertThat(future).isNotDone();
+        ts.dispose();
+        assertThat(future).isCancelled();
+        ts.assertEmpty();
     }
 }
