@@ -36,6 +36,9 @@ final class ChatStream implements SseParser.Handler, SseBodyReader.Sink {
     /** Life of the HTTP side, for the client's connection state. */
     enum Phase { SENDING, WAITING_RETRY, STREAMING, DONE }
 
+    /** After {@code [DONE]}: how long the rest of the body may take to end (keep-alive reuse). */
+    private static final java.time.Duration DRAIN_AFTER_DONE = java.time.Duration.ofMillis(200);
+
     private final StreamingChat.Settings settings;
     private final byte[] body;
     private final ChunkAccumulator accumulator;
@@ -51,6 +54,7 @@ final class ChatStream implements SseParser.Handler, SseBodyReader.Sink {
     private volatile boolean firstByte;
     private volatile Phase phase = Phase.SENDING;
     private boolean finished;
+    private volatile boolean releaseGently;
 
     ChatStream(StreamingChat.Settings settings, String messageId, byte[] body, Listener listener, BooleanSupplier mayRead) {
         this.settings = settings;
@@ -180,6 +184,7 @@ final class ChatStream implements SseParser.Handler, SseBodyReader.Sink {
     public void onEvent(SseEvent event) {
         firstByte = true;
         if (settings.decoder().isEndOfStream(event.event(), event.data())) {
+            releaseGently = true;
             finish(ChunkAccumulator::complete);
             return;
         }
@@ -274,7 +279,11 @@ final class ChatStream implements SseParser.Handler, SseBodyReader.Sink {
             listener.onEnd(message);
         }
         if (r != null) {
-            r.cancel();
+            if (releaseGently) {
+                r.drainAndRelease(DRAIN_AFTER_DONE);
+            } else {
+                r.cancel();
+            }
         } else if (resp != null) {
             resp.close();
         }

@@ -47,6 +47,7 @@ public final class SseBodyReader implements Flow.Subscriber<ByteBuffer> {
     private volatile Flow.Subscription subscription;
     private volatile long lastActivity = System.nanoTime();
     private volatile boolean paused;
+    private volatile boolean draining;
     private volatile ScheduledFuture<?> idleCheck;
     private final Object demandLock = new Object();
     private boolean outstanding;
@@ -87,6 +88,13 @@ public final class SseBodyReader implements Flow.Subscriber<ByteBuffer> {
     public void onNext(ByteBuffer item) {
         synchronized (demandLock) {
             outstanding = false;
+        }
+        if (draining) {
+            Flow.Subscription s = subscription;
+            if (s != null) {
+                s.request(1);
+            }
+            return;
         }
         if (done.get()) {
             return;
@@ -144,6 +152,39 @@ public final class SseBodyReader implements Flow.Subscriber<ByteBuffer> {
                     paused = true;
                 }
             }
+        }
+        if (request) {
+            s.request(1);
+        }
+    }
+
+    /**
+     * The consumer has all it needs (e.g. {@code [DONE]} arrived): no sink signal follows, the
+     * rest of the body is read and discarded for at most {@code grace} so that the connection
+     * can return to the transport's pool, then the subscription is cancelled. Idempotent.
+     *
+     * @param grace how long to wait for the end of the body
+     */
+    public void drainAndRelease(Duration grace) {
+        if (!done.compareAndSet(false, true)) {
+            return;
+        }
+        cancelIdleCheck();
+        draining = true;
+        Flow.Subscription s = subscription;
+        if (s == null) {
+            return;
+        }
+        try {
+            scheduler.schedule(s::cancel, grace.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            s.cancel();
+            return;
+        }
+        boolean request;
+        synchronized (demandLock) {
+            request = !outstanding;
+            outstanding = true;
         }
         if (request) {
             s.request(1);
