@@ -59,14 +59,24 @@ final class AnswerStreamer {
                     throw new TimeoutException("no complete answer within " + timeout.toSeconds() + " s");
                 }
                 StreamingMessage m = updates.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(5)), TimeUnit.NANOSECONDS);
-                observeState();
-                if (m == null || !m.id().equals(id)) {
+                if (m == null) {
+                    // the HTTP side may report the end before the last snapshot reached the listener:
+                    // the end of the stream is printed by settle(), after the last token
+                    if (chat.connectionState() != ConnectionState.DISCONNECTED) {
+                        observeState();
+                    }
+                    continue;
+                }
+                if (!m.id().equals(id)) {
                     continue;
                 }
                 String content = m.content();
                 if (content.length() > printed) {
                     if (firstToken < 0) {
                         firstToken = System.nanoTime();
+                        // the state is polled: the first token can overtake the CONNECTED report
+                        awaitLeaving(ConnectionState.CONNECTING);
+                        observeState();
                     }
                     out.print(content.substring(printed));
                     out.flush();
@@ -90,11 +100,15 @@ final class AnswerStreamer {
 
     /** Waits briefly for the HTTP side to report the finished stream, then prints the state. */
     private void settle() throws InterruptedException {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-        while (chat.connectionState() == ConnectionState.CONNECTED && System.nanoTime() < until) {
-            Thread.sleep(2);
-        }
+        awaitLeaving(ConnectionState.CONNECTED);
         observeState();
+    }
+
+    private void awaitLeaving(ConnectionState state) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        while (chat.connectionState() == state && System.nanoTime() < until) {
+            Thread.sleep(1);
+        }
     }
 
     private void observeState() {
