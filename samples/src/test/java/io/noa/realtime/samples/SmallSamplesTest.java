@@ -45,4 +45,20 @@ class SmallSamplesTest {
                 .contains("[bob] typing: [alice]", "[bob] typing: nobody")
                 .contains("[bob] presence alice away");
     }
+
+    @Test
+    void rxPipelinePrintsChunksThenTheWholeAnswer() {
+        assertThat(RxPipeline.run(out)).isZero();
+
+        assertThat(printed()).contains("[rx] chunk 'Rx'").contains("[rx] chunk ' streams,'")
+                .containsPattern("\\[rx\\] \\d+ chunks; answer: Rx streams, one chunk at a time\\.");
+    }
+
+    @Test
+    void reactorPipelinePrintsChunksThenTheWholeAnswer() {
+        assertThat(ReactorPipeline.run(out)).isZero();
+
+        assertThat(printed()).contains("[reactor] chunk 'Reactor'")
+                .containsPattern("\\[reactor\\] \\d+ chunks; answer: Reactor streams, one chunk at a time\\.");
+    }
 }
