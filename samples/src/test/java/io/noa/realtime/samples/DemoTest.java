@@ -1,0 +1,109 @@
+package io.noa.realtime.samples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.noa.realtime.testkit.MockInferenceServer;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class DemoTest {
+    private static final InputStream NO_INPUT = new ByteArrayInputStream(new byte[0]);
+
+    private static final class Run {
+        final int status;
+        final String out;
+
+        Run(int status, String out) {
+            this.status = status;
+            this.out = out;
+        }
+    }
+
+    private static Run run(InputStream in, String... args) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        int status = Demo.run(args, out, in);
+        return new Run(status, bytes.toString(StandardCharsets.UTF_8));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk", "netty"})
+    void streamsTheAnswerThenPlaysTheRoomScene(String transport) {
+        Run r = run(NO_INPUT, "--transport", transport);
+
+        assertThat(r.status).as(r.out).isZero();
+        assertThat(r.out).contains("[demo] transport: " + transport)
+                .contains(Demo.REPLY)
+                .contains("[state] http DISCONNECTED -> CONNECTING", "[state] http CONNECTING -> CONNECTED")
+                .contains("[state] alice DISCONNECTED -> CONNECTING", "[state] alice CONNECTING -> CONNECTED")
+                .contains("[bob] sees alice online on terminal")
+                .contains("[bob] typing now: [alice]", "[bob] typing now: nobody")
+                .contains("[alice] ack ok, id ")
+                .contains("[bob] received the assistant answer: " + Demo.REPLY.length() + " chars")
+                .containsPattern("\\[summary\\] answers: 1, tokens: \\d+, time to first token: [0-9.]+ ms, "
+                        + "[0-9.]+ tokens/s, room messages acked: 2, transport: " + transport);
+        // the answer comes before the room scene
+        assertThat(r.out.indexOf(Demo.REPLY)).isLessThan(r.out.indexOf("[room] RoomServer on"));
+    }
+
+    @Test
+    void interactiveModeAnswersEachLineUntilAnEmptyOne() {
+        InputStream in = new ByteArrayInputStream("first question\nsecond one\n\nnot read\n"
+                .getBytes(StandardCharsets.UTF_8));
+        Run r = run(in, "--interactive");
+
+        assertThat(r.status).as(r.out).isZero();
+        // the embedded server echoes the last user message when no reply is configured
+        assertThat(r.out).contains("first question\n").contains("second one\n").doesNotContain("not read")
+                .contains("[summary] answers: 2,");
+    }
+
+    @Test
+    void streamsFromAnExternalEndpointWithoutPrintingTheKey() {
+        String key = "sk-test-DO-NOT-PRINT-4711";
+        try (MockInferenceServer external = MockInferenceServer.builder().apiKey(key)
+                .defaultReply("An answer from elsewhere.").tokenDelay(Duration.ofMillis(1)).start()) {
+            Run r = run(NO_INPUT, "--url", external.chatUri().toString(), "--api-key", key, "--model", "m-1");
+
+            assertThat(r.status).as(r.out).isZero();
+            assertThat(r.out).contains("An answer from elsewhere.").contains("API key set").doesNotContain(key)
+                    .contains("[summary] answers: 1,");
+            assertThat(external.requests()).hasSize(1);
+        }
+    }
+
+    @Test
+    void helpPrintsUsageAndSucceeds() {
+        Run r = run(NO_INPUT, "--help");
+
+        assertThat(r.status).isZero();
+        assertThat(r.out).startsWith("usage: Demo").contains("--transport jdk|netty", "--interactive");
+    }
+
+    @Test
+    void badFlagsPrintUsageAndReturnTwo() {
+        Run unknown = run(NO_INPUT, "--bogus", "sk-secret");
+        assertThat(unknown.status).isEqualTo(2);
+        assertThat(unknown.out).contains("error: unknown argument #1").contains("usage: Demo")
+                .doesNotContain("sk-secret");
+
+        Run badTransport = run(NO_INPUT, "--transport", "carrier-pigeon");
+        assertThat(badTransport.status).isEqualTo(2);
+        assertThat(badTransport.out).contains("--transport must be jdk or netty");
+
+        Run missingValue = run(NO_INPUT, "--url");
+        assertThat(missingValue.status).isEqualTo(2);
+        assertThat(missingValue.out).contains("--url needs a value");
+
+        Run keyWithoutUrl = run(NO_INPUT, "--api-key", "sk-secret");
+        assertThat(keyWithoutUrl.status).isEqualTo(2);
+        assertThat(keyWithoutUrl.out).contains("--api-key and --model need --url").doesNotContain("sk-secret");
+    }
+}

@@ -1,0 +1,64 @@
+package io.noa.realtime.samples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class SmallSamplesTest {
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private final PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+
+    private String printed() {
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void pickTransportShowsDiscoveryAndExplicitChoices() {
+        assertThat(PickTransport.run(out)).isZero();
+
+        assertThat(printed()).contains("provider netty priority", "provider jdk priority")
+                .contains("Transports.load()        -> netty")
+                .contains("Transports.load(\"jdk\")   -> jdk")
+                .contains("JdkTransport.create()    -> jdk")
+                .contains("NettyTransport.create()  -> netty");
+    }
+
+    @Test
+    void customEventTypesArriveTypedOverWebSocketAndSse() throws Exception {
+        assertThat(CustomEventTypes.run(out)).isZero();
+
+        assertThat(printed())
+                .contains("[bob] order:update OrderUpdate[orderId=A-17, status=packed, items=3]")
+                .contains("[bob] order:update OrderUpdate[orderId=A-17, status=shipped, items=3]")
+                .contains("[shop] ack OrderAck[ok=true, orderId=A-17]")
+                .contains("[sse] progress download 40%", "[sse] progress verify 100%");
+    }
+
+    @Test
+    void typingAndPresenceAreSeenByTheOtherUser() throws Exception {
+        assertThat(TypingAndPresence.run(out)).isZero();
+
+        assertThat(printed()).contains("[bob] presence alice online {\"device\":\"laptop\"}")
+                .contains("[bob] typing: [alice]", "[bob] typing: nobody")
+                .contains("[bob] presence alice away");
+    }
+
+    @Test
+    void rxPipelinePrintsChunksThenTheWholeAnswer() {
+        assertThat(RxPipeline.run(out)).isZero();
+
+        assertThat(printed()).contains("[rx] chunk 'Rx'").contains("[rx] chunk ' streams,'")
+                .containsPattern("\\[rx\\] \\d+ chunks; answer: Rx streams, one chunk at a time\\.");
+    }
+
+    @Test
+    void reactorPipelinePrintsChunksThenTheWholeAnswer() {
+        assertThat(ReactorPipeline.run(out)).isZero();
+
+        assertThat(printed()).contains("[reactor] chunk 'Reactor'")
+                .containsPattern("\\[reactor\\] \\d+ chunks; answer: Reactor streams, one chunk at a time\\.");
+    }
+}
