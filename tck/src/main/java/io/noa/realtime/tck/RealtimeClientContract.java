@@ -257,6 +257,33 @@ public abstract class RealtimeClientContract extends TransportContractSupport {
     }
 
     /**
+     * Contract: a link black-holed by a proxy (sockets open, nothing forwarded) is detected by the
+     * heartbeat; the client reconnects and re-joins its rooms once the path is back.
+     *
+     * @throws Exception on failure
+     */
+    @Test
+    public void blackHoledLinkIsDetectedAndRoomsAreRejoined() throws Exception {
+        try (RoomServer server = server();
+                io.noa.realtime.testkit.ChaosProxy proxy = io.noa.realtime.testkit.ChaosProxy.start(server.uri().getPort());
+                RealtimeClient alice = RealtimeClient.builder(proxy.proxied(server.uri())).transport(sharedTransport())
+                        .auth(Map.of("token", "t-alice")).reconnectionDelay(Duration.ofMillis(50))
+                        .reconnectionDelayMax(Duration.ofMillis(200)).randomizationFactor(0)
+                        .timeout(Duration.ofSeconds(2)).heartbeatInterval(Duration.ofMillis(200))
+                        .pongTimeout(Duration.ofMillis(300)).build()) {
+            alice.rooms().join("r").get(10, TimeUnit.SECONDS);
+            List<String> reasons = new CopyOnWriteArrayList<>();
+            alice.onDisconnect(reasons::add);
+            proxy.blackHole(true);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !reasons.isEmpty());
+            assertThat(reasons.get(0)).isEqualTo("ping timeout");
+            proxy.blackHole(false);
+            await().atMost(Duration.ofSeconds(20)).until(() -> alice.isConnected() && server.members("r").contains("alice"));
+            assertThat(alice.rooms().joined()).contains("r");
+        }
+    }
+
+    /**
      * Contract: Auth supplier is called again on every reconnect.
      *
      * @throws Exception on failure

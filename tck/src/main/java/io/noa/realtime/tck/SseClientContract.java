@@ -240,6 +240,23 @@ public abstract class SseClientContract extends TransportContractSupport {
         }
     }
 
+    /** Contract: redirects are followed, and the event stream is read from the final location. */
+    @Test
+    public void redirectsAreFollowed() {
+        try (MockInferenceServer server = MockInferenceServer.start()) {
+            server.enqueue(MockResponse.body(307, "text/plain", "moved").withHeader("Location", "/events-moved"));
+            server.enqueue(MockResponse.stream().write("id: 7\ndata: here\n\n").stall().end());
+            try (SseClient sse = client(server.baseUri().resolve("/events")).build()) {
+                List<String> got = new CopyOnWriteArrayList<>();
+                sse.onMessage(e -> got.add(e.data()));
+                sse.connect();
+                await().atMost(WAIT).until(() -> got.contains("here"));
+                assertThat(server.requests()).extracting(r -> r.path()).containsExactly("/events", "/events-moved");
+                assertThat(sse.lastEventId()).contains("7");
+            }
+        }
+    }
+
     /** Contract: {@code disconnect()} stops reconnecting; {@code connect()} starts again. */
     @Test
     public void disconnectStopsAndConnectResumes() {

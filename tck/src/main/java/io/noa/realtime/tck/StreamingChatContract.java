@@ -257,6 +257,11 @@ public abstract class StreamingChatContract extends TransportContractSupport {
             assertThat(chunks).hasSizeGreaterThanOrEqualTo(4);
             assertThat(server.requests()).hasSize(1);
 
+        }
+        // a fresh server: the completed stream above may have left a pooled keep-alive connection
+        try (MockInferenceServer server = MockInferenceServer.start();
+                StreamingChat chat = chat(server.chatUri()).build()) {
+            ChatRequest request = ChatRequest.builder().message(Message.user("hi")).build();
             server.enqueue(MockResponse.chatTokens(tokens(5_000)).withTokenDelay(Duration.ofMillis(1)));
             AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
             List<StreamChunk> few = new CopyOnWriteArrayList<>();
