@@ -6,7 +6,7 @@ import io.noa.realtime.chat.Message;
 import io.noa.realtime.chat.StreamChunk;
 import io.noa.realtime.chat.StreamingChat;
 import io.noa.realtime.testkit.MockInferenceServer;
-import io.noa.realtime.transport.jdk.JdkTransport;
+import io.noa.realtime.spi.Transport;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -23,7 +23,7 @@ final class ChatFixtures {
 
     private ChatFixtures() {}
 
-    static StreamingChat chat(MockInferenceServer server, JdkTransport transport) {
+    static StreamingChat chat(MockInferenceServer server, Transport transport) {
         return StreamingChat.builder(server.chatUri()).transport(transport).model("m")
                 .retryPolicy(RetryPolicy.none()).build();
     }

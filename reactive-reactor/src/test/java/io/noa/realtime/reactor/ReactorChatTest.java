@@ -15,6 +15,8 @@ import io.noa.realtime.chat.StreamingChat;
 import io.noa.realtime.chat.StreamingMessage;
 import io.noa.realtime.testkit.MockInferenceServer;
 import io.noa.realtime.testkit.MockResponse;
+import io.noa.realtime.spi.Transport;
+import io.noa.realtime.spi.Transports;
 import io.noa.realtime.transport.jdk.JdkTransport;
 import java.time.Duration;
 import java.util.List;
@@ -25,6 +27,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
@@ -35,7 +39,7 @@ class ReactorChatTest {
     final DroppedSignals dropped = new DroppedSignals();
 
     private MockInferenceServer server;
-    private JdkTransport transport;
+    private Transport transport;
     private StreamingChat chat;
 
     @BeforeEach
@@ -50,6 +54,14 @@ class ReactorChatTest {
         chat.close();
         transport.close();
         server.close();
+    }
+
+    /** Replaces the default JDK transport (and the chat on it) with the named one. */
+    private void useTransport(String name) {
+        chat.close();
+        transport.close();
+        transport = Transports.load(name);
+        chat = ChatFixtures.chat(server, transport);
     }
 
     @Test
@@ -72,16 +84,20 @@ class ReactorChatTest {
         assertThat(server.requests()).hasSize(2);
     }
 
-    @Test
-    void takeFiveOfALongStreamCancelsTheHttpStream() {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jdk", "netty"})
+    void takeFiveOfALongStreamCancelsTheHttpStream(String transportName) {
+        useTransport(transportName);
         server.enqueue(MockResponse.chatTokens(tokens(500)).withTokenDelay(Duration.ofMillis(2)));
         StepVerifier.create(ReactorChat.chunks(chat, REQUEST).take(5)).expectNextCount(5).expectComplete().verify(WAIT);
         await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(10))
                 .until(() -> server.openConnections() == 0);
     }
 
-    @Test
-    void aSlowSubscriberKeepsTheReadBounded() throws InterruptedException {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jdk", "netty"})
+    void aSlowSubscriberKeepsTheReadBounded(String transportName) throws InterruptedException {
+        useTransport(transportName);
         server.enqueue(MockResponse.stream().writeForever(bigChunkEvent(4 * 1024)).end());
         List<StreamChunk> got = new CopyOnWriteArrayList<>();
         AtomicReference<Subscription> upstream = new AtomicReference<>();
@@ -159,8 +175,10 @@ class ReactorChatTest {
                 .verify(WAIT);
     }
 
-    @Test
-    void cancellingMessagesCancelsTheStream() {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jdk", "netty"})
+    void cancellingMessagesCancelsTheStream(String transportName) {
+        useTransport(transportName);
         server.enqueue(MockResponse.chatTokens(tokens(500)).withTokenDelay(Duration.ofMillis(5)));
         List<StreamingMessage> got = new CopyOnWriteArrayList<>();
         var disposable = ReactorChat.messages(chat, REQUEST).subscribe(got::add);

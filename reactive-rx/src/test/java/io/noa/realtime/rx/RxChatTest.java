@@ -15,6 +15,8 @@ import io.noa.realtime.chat.StreamingChat;
 import io.noa.realtime.chat.StreamingMessage;
 import io.noa.realtime.testkit.MockInferenceServer;
 import io.noa.realtime.testkit.MockResponse;
+import io.noa.realtime.spi.Transport;
+import io.noa.realtime.spi.Transports;
 import io.noa.realtime.transport.jdk.JdkTransport;
 import io.reactivex.rxjava3.core.Flowable;
 import io.reactivex.rxjava3.subscribers.TestSubscriber;
@@ -26,13 +28,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RxChatTest {
     @RegisterExtension
     final UndeliverableRecorder undeliverable = new UndeliverableRecorder();
 
     private MockInferenceServer server;
-    private JdkTransport transport;
+    private Transport transport;
     private StreamingChat chat;
 
     @BeforeEach
@@ -47,6 +51,14 @@ class RxChatTest {
         chat.close();
         transport.close();
         server.close();
+    }
+
+    /** Replaces the default JDK transport (and the chat on it) with the named one. */
+    private void useTransport(String name) {
+        chat.close();
+        transport.close();
+        transport = Transports.load(name);
+        chat = ChatFixtures.chat(server, transport);
     }
 
     @Test
@@ -69,8 +81,10 @@ class RxChatTest {
         assertThat(server.requests()).hasSize(2);
     }
 
-    @Test
-    void takeFiveOfALongStreamCancelsTheHttpStream() {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jdk", "netty"})
+    void takeFiveOfALongStreamCancelsTheHttpStream(String transportName) {
+        useTransport(transportName);
         server.enqueue(MockResponse.chatTokens(tokens(500)).withTokenDelay(Duration.ofMillis(2)));
         List<StreamChunk> five = RxChat.chunks(chat, REQUEST).take(5).toList().blockingGet();
         assertThat(five).hasSize(5);
@@ -78,8 +92,10 @@ class RxChatTest {
                 .until(() -> server.openConnections() == 0);
     }
 
-    @Test
-    void aSlowSubscriberKeepsTheReadBounded() throws InterruptedException {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jdk", "netty"})
+    void aSlowSubscriberKeepsTheReadBounded(String transportName) throws InterruptedException {
+        useTransport(transportName);
         server.enqueue(MockResponse.stream().writeForever(bigChunkEvent(4 * 1024)).end());
         TestSubscriber<StreamChunk> slow = RxChat.chunks(chat, REQUEST).test(0);
         for (int i = 0; i < 100; i++) {
@@ -145,8 +161,10 @@ class RxChatTest {
         assertThat(ts.values().get(ts.values().size() - 1).isStreaming()).isFalse();
     }
 
-    @Test
-    void disposingMessagesCancelsTheStream() {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jdk", "netty"})
+    void disposingMessagesCancelsTheStream(String transportName) {
+        useTransport(transportName);
         server.enqueue(MockResponse.chatTokens(tokens(500)).withTokenDelay(Duration.ofMillis(5)));
         TestSubscriber<StreamingMessage> ts = RxChat.messages(chat, REQUEST).test();
         await().atMost(WAIT).until(() -> ts.values().size() > 3);
