@@ -5,7 +5,8 @@ import io.noa.realtime.chat.StreamChunk;
 import io.noa.realtime.chat.StreamingChat;
 import io.noa.realtime.testkit.MockInferenceServer;
 import io.noa.realtime.testkit.MockResponse;
-import io.noa.realtime.transport.jdk.JdkTransport;
+import io.noa.realtime.spi.Transport;
+import io.noa.realtime.spi.Transports;
 import java.util.concurrent.Flow;
 import org.reactivestreams.tck.TestEnvironment;
 import org.reactivestreams.tck.flow.FlowPublisherVerification;
@@ -16,24 +17,34 @@ import org.testng.annotations.BeforeClass;
  * The Reactive Streams TCK (java.util.concurrent.Flow flavour) run against
  * {@link StreamingChat#stream(ChatRequest)}: the publisher every adapter of this module builds on.
  * Each subscription enqueues a scripted response with exactly the wanted number of chunk events
- * followed by {@code [DONE]}, so the element count is exact.
+ * followed by {@code [DONE]}, so the element count is exact. Runs on the JDK transport; {@link
+ * StreamingChatPublisherNettyTckTest} runs the same on Netty.
  */
 public class StreamingChatPublisherTckTest extends FlowPublisherVerification<StreamChunk> {
     private static final String CHUNK = "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
             + "\"delta\":{\"content\":\"x\"},\"finish_reason\":null}]}\n\n";
 
     private MockInferenceServer server;
-    private JdkTransport transport;
+    private Transport transport;
     private StreamingChat chat;
 
     public StreamingChatPublisherTckTest() {
         super(new TestEnvironment(2_000, 300));
     }
 
+    /**
+     * The transport the chat uses.
+     *
+     * @return a name for {@link Transports#load(String)}
+     */
+    protected String transportName() {
+        return "jdk";
+    }
+
     @BeforeClass
     public void startServer() {
         server = MockInferenceServer.start();
-        transport = JdkTransport.create();
+        transport = Transports.load(transportName());
         chat = ChatFixtures.chat(server, transport);
     }
 
