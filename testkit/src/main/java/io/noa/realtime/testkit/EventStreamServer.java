@@ -240,7 +240,9 @@ public final class EventStreamServer implements AutoCloseable {
     }
 
     /**
-     * Stream requests received since start, including those answered by {@link #respondWith}.
+     * Stream requests received since start, including those answered by {@link #respondWith}. A
+     * streaming request is counted once it is subscribed: everything published after the count
+     * went up reaches it.
      *
      * @return the count
      */
@@ -293,7 +295,9 @@ public final class EventStreamServer implements AutoCloseable {
     Optional<StatusAnswer> connected(Optional<String> lastEventId) {
         lastEventIds.add(lastEventId);
         Optional<StatusAnswer> o = Optional.ofNullable(overrides.poll());
-        total.incrementAndGet();
+        if (o.isPresent()) {
+            total.incrementAndGet(); // a stream request is counted in subscribe(), once it receives publications
+        }
         return o;
     }
 
@@ -310,6 +314,7 @@ public final class EventStreamServer implements AutoCloseable {
             }
             ch.flush();
             subscribers.add(ch);
+            total.incrementAndGet();
         }
         ch.closeFuture().addListener(f -> subscribers.remove(ch));
     }
