@@ -312,9 +312,9 @@ public final class EventStreamServer implements AutoCloseable {
                     write(ch, e.text(), false);
                 }
             }
-            ch.flush();
             subscribers.add(ch);
             total.incrementAndGet();
+            ch.flush(); // the head reaches the client only once it is counted and subscribed
         }
         ch.closeFuture().addListener(f -> subscribers.remove(ch));
     }
