@@ -1,6 +1,7 @@
 package io.noa.realtime.samples;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.noa.realtime.RetryPolicy;
 import io.noa.realtime.event.EventType;
 import io.noa.realtime.spi.Transport;
 import io.noa.realtime.testkit.RoomServer;
@@ -50,8 +51,20 @@ final class RoomDemo {
     }
 
     private RealtimeClient client(RoomServer server, String name, String token) {
-        RealtimeClient c = RealtimeClient.builder(server.uri()).transport(transport).auth(Map.of("token", token))
-                .timeout(WAIT).autoConnect(false).build();
+        RealtimeClient c = RealtimeClient.builder(server.uri())
+                .transport(transport)
+                .auth(Map.of("token", token))                  // or authSupplier(() -> ...) re-read on every connect
+                .reconnection(true)
+                .reconnectionAttempts(RetryPolicy.UNLIMITED)
+                .reconnectionDelay(Duration.ofSeconds(1))
+                .reconnectionDelayMax(Duration.ofSeconds(5))
+                .randomizationFactor(0.5)
+                .timeout(WAIT)                                 // connect + handshake
+                .heartbeatInterval(Duration.ofSeconds(30))
+                .pongTimeout(Duration.ofSeconds(10))
+                .maxPendingEmits(1_000)                        // emits buffered while offline
+                .autoConnect(false)
+                .build();
         c.onStateChange(change -> out.println("[state] " + name + " " + change.from() + " -> " + change.to()));
         c.connect();
         return c;
