@@ -61,4 +61,28 @@ class SmallSamplesTest {
         assertThat(printed()).contains("[reactor] chunk 'Reactor'")
                 .containsPattern("\\[reactor\\] \\d+ chunks; answer: Reactor streams, one chunk at a time\\.");
     }
+
+    @Test
+    void daggerWiringStreamsAnAnswerThroughTheComponent() throws Exception {
+        assertThat(DaggerWiring.run(out)).isZero();
+
+        assertThat(printed()).contains("[dagger] transport netty")
+                .contains("[dagger] COMPLETED answer: Wired by Dagger.")
+                .contains("apiKey=***").doesNotContain("sk-sample");
+    }
+
+    @Test
+    void sseConfigurationReconnectsWithLastEventId() throws Exception {
+        assertThat(SseConfiguration.run(out)).isZero();
+
+        assertThat(printed()).contains("[sse] open")
+                .contains("[sse] progress id=1 {\"percent\":50}")
+                .contains("[sse] message id=2 hello")
+                .contains("[sse] progress id=3 {\"percent\":100}")
+                .contains("[sse] Last-Event-ID per connection: [Optional.empty, Optional[2]]")
+                .contains("[sse] token versions sent: [1, 2]")
+                .contains("[sse] client lastEventId 3")
+                .contains("[sse] state CONNECTING -> CONNECTED", "[sse] state CONNECTED -> RECONNECTING")
+                .contains("[sse] closed, state CLOSED");
+    }
 }
