@@ -1,5 +1,6 @@
 package io.noa.realtime.chat;
 
+import io.noa.realtime.internal.Args;
 import io.noa.realtime.ConnectionState;
 import io.noa.realtime.LimitExceededException;
 import io.noa.realtime.RetryPolicy;
@@ -554,7 +555,7 @@ public final class StreamingChat implements AutoCloseable {
          * @return this builder
          */
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = positive(timeout, "connectTimeout");
+            this.connectTimeout = Args.positive(timeout, "connectTimeout");
             return this;
         }
 
@@ -566,7 +567,7 @@ public final class StreamingChat implements AutoCloseable {
          * @return this builder
          */
         public Builder idleTimeout(Duration timeout) {
-            this.idleTimeout = positive(timeout, "idleTimeout");
+            this.idleTimeout = Args.positive(timeout, "idleTimeout");
             return this;
         }
 
@@ -673,14 +674,6 @@ public final class StreamingChat implements AutoCloseable {
                 return new StreamingChat(this, transport, false);
             }
             return new StreamingChat(this, Transports.load(), true);
-        }
-
-        private static Duration positive(Duration d, String name) {
-            Objects.requireNonNull(d, name);
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive, was " + d);
-            }
-            return d;
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.noa.realtime.sse;
 
+import io.noa.realtime.internal.Args;
 import io.noa.realtime.RetryPolicy;
 import io.noa.realtime.internal.Redaction;
 import io.noa.realtime.spi.Transport;
@@ -243,7 +244,7 @@ public final class SseClientOptions {
          * @return this builder
          */
         public Builder idleTimeout(Duration timeout) {
-            this.idleTimeout = positive(timeout, "idleTimeout");
+            this.idleTimeout = Args.positive(timeout, "idleTimeout");
             return this;
         }
 
@@ -254,7 +255,7 @@ public final class SseClientOptions {
          * @return this builder
          */
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = positive(timeout, "connectTimeout");
+            this.connectTimeout = Args.positive(timeout, "connectTimeout");
             return this;
         }
 
@@ -332,14 +333,6 @@ public final class SseClientOptions {
          */
         public SseClient build() {
             return new SseClient(options());
-        }
-
-        private static Duration positive(Duration d, String name) {
-            Objects.requireNonNull(d, name);
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive, was " + d);
-            }
-            return d;
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.noa.realtime.ws;
 
+import io.noa.realtime.internal.Args;
 import io.noa.realtime.RetryPolicy;
 import io.noa.realtime.event.EventCodec;
 import io.noa.realtime.internal.Redaction;
@@ -365,7 +366,7 @@ public final class RealtimeOptions {
          * @return this builder
          */
         public Builder reconnectionDelay(Duration delay) {
-            this.reconnectionDelay = nonNegative(delay, "reconnectionDelay");
+            this.reconnectionDelay = Args.nonNegative(delay, "reconnectionDelay");
             return this;
         }
 
@@ -376,7 +377,7 @@ public final class RealtimeOptions {
          * @return this builder
          */
         public Builder reconnectionDelayMax(Duration delay) {
-            this.reconnectionDelayMax = nonNegative(delay, "reconnectionDelayMax");
+            this.reconnectionDelayMax = Args.nonNegative(delay, "reconnectionDelayMax");
             return this;
         }
 
@@ -401,7 +402,7 @@ public final class RealtimeOptions {
          * @return this builder
          */
         public Builder timeout(Duration timeout) {
-            this.timeout = positive(timeout, "timeout");
+            this.timeout = Args.positive(timeout, "timeout");
             return this;
         }
 
@@ -458,7 +459,7 @@ public final class RealtimeOptions {
          * @return this builder
          */
         public Builder heartbeatInterval(Duration interval) {
-            this.heartbeatInterval = positive(interval, "heartbeatInterval");
+            this.heartbeatInterval = Args.positive(interval, "heartbeatInterval");
             return this;
         }
 
@@ -469,7 +470,7 @@ public final class RealtimeOptions {
          * @return this builder
          */
         public Builder pongTimeout(Duration timeout) {
-            this.pongTimeout = positive(timeout, "pongTimeout");
+            this.pongTimeout = Args.positive(timeout, "pongTimeout");
             return this;
         }
 
@@ -519,7 +520,7 @@ public final class RealtimeOptions {
          * @return this builder
          */
         public Builder defaultAckTimeout(Duration timeout) {
-            this.defaultAckTimeout = positive(timeout, "defaultAckTimeout");
+            this.defaultAckTimeout = Args.positive(timeout, "defaultAckTimeout");
             return this;
         }
 
@@ -588,22 +589,6 @@ public final class RealtimeOptions {
          */
         public RealtimeClient build() {
             return RealtimeClient.create(options());
-        }
-
-        private static Duration positive(Duration d, String name) {
-            Objects.requireNonNull(d, name);
-            if (d.isZero() || d.isNegative()) {
-                throw new IllegalArgumentException(name + " must be positive, was " + d);
-            }
-            return d;
-        }
-
-        private static Duration nonNegative(Duration d, String name) {
-            Objects.requireNonNull(d, name);
-            if (d.isNegative()) {
-                throw new IllegalArgumentException(name + " must not be negative, was " + d);
-            }
-            return d;
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.noa.realtime.ws;
 
+import io.noa.realtime.internal.Args;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.noa.realtime.Subscription;
@@ -33,9 +34,9 @@ public final class TypingIndicator implements AutoCloseable {
         private final Duration remoteExpiry;
 
         private Timings(Duration idleTimeout, Duration throttle, Duration remoteExpiry) {
-            this.idleTimeout = positive(idleTimeout, "idleTimeout");
-            this.throttle = positive(throttle, "throttle");
-            this.remoteExpiry = positive(remoteExpiry, "remoteExpiry");
+            this.idleTimeout = Args.positive(idleTimeout, "idleTimeout");
+            this.throttle = Args.positive(throttle, "throttle");
+            this.remoteExpiry = Args.positive(remoteExpiry, "remoteExpiry");
         }
 
         /**
@@ -84,14 +85,6 @@ public final class TypingIndicator implements AutoCloseable {
          */
         public Duration remoteExpiry() {
             return remoteExpiry;
-        }
-
-        private static Duration positive(Duration d, String name) {
-            Objects.requireNonNull(d, name);
-            if (d.isZero() || d.isNegative()) {
-                throw new IllegalArgumentException(name + " must be positive, was " + d);
-            }
-            return d;
         }
     }
 
