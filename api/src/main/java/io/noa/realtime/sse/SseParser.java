@@ -93,6 +93,7 @@ public final class SseParser {
     private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
     private static final int BOM_DONE = -1;
     private static final int CHUNK_BYTES = 8192;
+    private static final ThreadLocal<byte[][]> SCRATCH = ThreadLocal.withInitial(() -> new byte[1][]);
     private static final int KEEP_ON_RESET = 64 * 1024;
 
     private final int maxLineBytes;
@@ -102,7 +103,6 @@ public final class SseParser {
     private int lineLen;
     private boolean pendingCr;
     private int bomMatched;
-    private byte[] chunk;
 
     private final EventAssembler events;
 
@@ -158,14 +158,24 @@ public final class SseParser {
                     bytes.position(bytes.limit());
                     parse(bytes.array(), start, end);
                 } else {
-                    byte[] c = chunk;
+                    // A direct buffer is copied through a per-thread scratch array, so an idle
+                    // parser (one per open stream) holds none. The array is taken out of its slot
+                    // while in use: a handler feeding another parser on this thread gets its own.
+                    byte[][] slot = SCRATCH.get();
+                    byte[] c = slot[0];
                     if (c == null) {
-                        c = chunk = new byte[CHUNK_BYTES];
+                        c = new byte[CHUNK_BYTES];
+                    } else {
+                        slot[0] = null;
                     }
-                    while (bytes.hasRemaining()) {
-                        int n = Math.min(bytes.remaining(), c.length);
-                        bytes.get(c, 0, n);
-                        parse(c, 0, n);
+                    try {
+                        while (bytes.hasRemaining()) {
+                            int n = Math.min(bytes.remaining(), c.length);
+                            bytes.get(c, 0, n);
+                            parse(c, 0, n);
+                        }
+                    } finally {
+                        slot[0] = c;
                     }
                 }
             } catch (RuntimeException | Error e) {
