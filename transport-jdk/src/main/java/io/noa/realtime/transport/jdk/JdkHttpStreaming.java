@@ -47,12 +47,19 @@ final class JdkHttpStreaming implements HttpStreaming {
             return CompletableFuture.failedFuture(e);
         }
         AtomicReference<StreamingBody> bodyHolder = new AtomicReference<>();
+        CompletableFuture<StreamingResponse> result = new CompletableFuture<>();
+        // The response is handed over here, on the JDK thread that parsed the head, rather than
+        // when sendAsync's future completes: HttpClient completes that future through a further
+        // asynchronous stage (the common pool, or a new thread per response on <= 2 cores),
+        // which only adds latency before the first byte.
         HttpResponse.BodyHandler<Flow.Publisher<ByteBuffer>> handler = info -> {
             StreamingBody b = new StreamingBody(target);
             bodyHolder.set(b);
+            if (!result.complete(new JdkStreamingResponse(info.statusCode(), info.headers(), b))) {
+                b.cancel(); // the caller cancelled the future: close what arrived late
+            }
             return b;
         };
-        CompletableFuture<StreamingResponse> result = new CompletableFuture<>();
         CompletableFuture<HttpResponse<Flow.Publisher<ByteBuffer>>> jdk;
         try {
             jdk = client.sendAsync(jdkRequest, handler);
@@ -62,11 +69,6 @@ final class JdkHttpStreaming implements HttpStreaming {
         jdk.whenComplete((response, error) -> {
             if (error != null) {
                 result.completeExceptionally(mapSendError(error, request, target));
-                return;
-            }
-            StreamingBody body = (StreamingBody) response.body();
-            if (!result.complete(new JdkStreamingResponse(response, body))) {
-                body.cancel(); // the caller cancelled the future: close what arrived late
             }
         });
         result.whenComplete((r, e) -> {

@@ -2,7 +2,7 @@ package io.noa.realtime.transport.jdk;
 
 import io.noa.realtime.spi.Headers;
 import io.noa.realtime.spi.StreamingResponse;
-import java.net.http.HttpResponse;
+import java.net.http.HttpHeaders;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Flow;
 
@@ -12,9 +12,9 @@ final class JdkStreamingResponse implements StreamingResponse {
     private final Headers headers;
     private final StreamingBody body;
 
-    JdkStreamingResponse(HttpResponse<?> response, StreamingBody body) {
-        this.status = response.statusCode();
-        this.headers = toHeaders(response.headers());
+    JdkStreamingResponse(int status, HttpHeaders headers, StreamingBody body) {
+        this.status = status;
+        this.headers = toHeaders(headers);
         this.body = body;
     }
 
@@ -47,7 +47,7 @@ final class JdkStreamingResponse implements StreamingResponse {
      * Copies the JDK's headers. The JDK keeps them in a case-insensitive sorted map, so the
      * original order across different names is lost; values of one name keep their order.
      */
-    private static Headers toHeaders(java.net.http.HttpHeaders jdk) {
+    private static Headers toHeaders(HttpHeaders jdk) {
         Headers.Builder b = Headers.builder();
         jdk.map().forEach((name, values) -> {
             if (!name.startsWith(":")) {
