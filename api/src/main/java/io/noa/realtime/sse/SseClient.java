@@ -76,6 +76,7 @@ public final class SseClient implements AutoCloseable {
     private final CopyOnWriteArrayList<Runnable> closeHandlers = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<Consumer<? super Throwable>> errorHandlers = new CopyOnWriteArrayList<>();
     private final Object lock = new Object();
+    private final Consumer<SseEvent> deliver = this::deliver;
     private Attempt current;
     private ScheduledFuture<?> retryTimer;
     private int retries;
@@ -342,28 +343,33 @@ public final class SseClient implements AutoCloseable {
 
     private void dispatch(SseEvent event) {
         events.offer(event);
-        List<Consumer<? super SseEvent>> typed = handlers.get(event.event());
-        boolean hasTyped = typed != null && !typed.isEmpty();
-        if (!hasTyped && anyHandlers.isEmpty()) {
-            return;
+        if (anyHandlers.isEmpty()) {
+            List<Consumer<? super SseEvent>> typed = handlers.get(event.event());
+            if (typed == null || typed.isEmpty()) {
+                return;
+            }
         }
         queuedCallbacks.incrementAndGet();
-        callbacks.execute(() -> {
-            try {
-                if (hasTyped) {
-                    for (Consumer<? super SseEvent> h : typed) {
-                        h.accept(event);
-                    }
-                }
-                for (Consumer<? super SseEvent> h : anyHandlers) {
+        callbacks.execute(deliver, event);
+    }
+
+    private void deliver(SseEvent event) {
+        try {
+            List<Consumer<? super SseEvent>> typed = handlers.get(event.event());
+            if (typed != null) {
+                for (Consumer<? super SseEvent> h : typed) {
                     h.accept(event);
                 }
-            } finally {
-                if (queuedCallbacks.decrementAndGet() < options.maxQueuedEvents) {
-                    resumeReading();
-                }
             }
-        });
+            for (Consumer<? super SseEvent> h : anyHandlers) {
+                h.accept(event);
+            }
+        } finally {
+            // Reading paused only when the count reached the bound: resume when it drops below.
+            if (queuedCallbacks.decrementAndGet() == options.maxQueuedEvents - 1) {
+                resumeReading();
+            }
+        }
     }
 
     private static Throwable unwrap(Throwable t) {
