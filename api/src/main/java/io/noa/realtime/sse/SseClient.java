@@ -71,6 +71,8 @@ public final class SseClient implements AutoCloseable {
     private final AtomicInteger queuedCallbacks = new AtomicInteger();
     private final BoundedMulticast<SseEvent> events;
     private final Map<String, CopyOnWriteArrayList<Consumer<? super SseEvent>>> handlers = new ConcurrentHashMap<>();
+    /** The handlers of type "message", also in {@link #handlers}: most events are of that type. */
+    private final CopyOnWriteArrayList<Consumer<? super SseEvent>> messageHandlers = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<Consumer<? super SseEvent>> anyHandlers = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<Runnable> openHandlers = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<Runnable> closeHandlers = new CopyOnWriteArrayList<>();
@@ -96,6 +98,7 @@ public final class SseClient implements AutoCloseable {
         this.callbacks = new SerialExecutor(options.callbackExecutor);
         this.events = new BoundedMulticast<>(options.maxQueuedEvents, this::resumeReading);
         this.lastEventId = options.lastEventId;
+        handlers.put(MESSAGE, messageHandlers);
     }
 
     /**
@@ -344,7 +347,7 @@ public final class SseClient implements AutoCloseable {
     private void dispatch(SseEvent event) {
         events.offer(event);
         if (anyHandlers.isEmpty()) {
-            List<Consumer<? super SseEvent>> typed = handlers.get(event.event());
+            List<Consumer<? super SseEvent>> typed = handlersOf(event);
             if (typed == null || typed.isEmpty()) {
                 return;
             }
@@ -355,7 +358,7 @@ public final class SseClient implements AutoCloseable {
 
     private void deliver(SseEvent event) {
         try {
-            List<Consumer<? super SseEvent>> typed = handlers.get(event.event());
+            List<Consumer<? super SseEvent>> typed = handlersOf(event);
             if (typed != null) {
                 for (Consumer<? super SseEvent> h : typed) {
                     h.accept(event);
@@ -370,6 +373,13 @@ public final class SseClient implements AutoCloseable {
                 resumeReading();
             }
         }
+    }
+
+    /** The handlers of the event's type, without a map lookup for the default type. */
+    private List<Consumer<? super SseEvent>> handlersOf(SseEvent event) {
+        String type = event.event();
+        // The parser hands out the very constant for events without an "event:" field.
+        return type == SseEvent.DEFAULT_EVENT ? messageHandlers : handlers.get(type);
     }
 
     private static Throwable unwrap(Throwable t) {
@@ -484,7 +494,10 @@ public final class SseClient implements AutoCloseable {
         @Override
         public void onEvent(SseEvent event) {
             markHealthy();
-            lastEventId = event.id().orElse(null);
+            String id = event.idOrNull();
+            if (id != lastEventId) { // the parser repeats one id String until the stream sends another
+                lastEventId = id;
+            }
             dispatch(event);
         }
 
