@@ -54,6 +54,32 @@ class SseSideBySideTest {
     }
 
     @Test
+    void theRawCounterFindsEveryBlankLineWhereverTheReadsSplit() {
+        java.util.Random rnd = new java.util.Random(42);
+        byte[] alphabet = {'\n', '\n', '\r', 'a', 0x0B, (byte) 0x8A, 0x00, (byte) 0xFF};
+        for (int run = 0; run < 5_000; run++) {
+            byte[] a = new byte[rnd.nextInt(100)];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = alphabet[rnd.nextInt(alphabet.length)];
+            }
+            long naive = 0;
+            for (int i = 1; i < a.length; i++) {
+                if (a[i] == '\n' && a[i - 1] == '\n') {
+                    naive++;
+                }
+            }
+            RawSocketClient.LfPairs pairs = new RawSocketClient.LfPairs();
+            int at = 0;
+            while (at < a.length) {
+                int next = Math.min(a.length, at + 1 + rnd.nextInt(20));
+                pairs.count(a, at, next);
+                at = next;
+            }
+            assertThat(pairs.pairs).as("run %d", run).isEqualTo(naive);
+        }
+    }
+
+    @Test
     void theDataLineReaderJoinsLinesSplitAnywhere() {
         byte[] body = "data: a\ndata: b\r\n\n: comment\nevent: x\ndata: {\"k\":\"caf\u00e9\"}\n\n"
                 .getBytes(StandardCharsets.UTF_8);
