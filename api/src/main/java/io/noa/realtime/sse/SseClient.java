@@ -71,11 +71,14 @@ public final class SseClient implements AutoCloseable {
     private final AtomicInteger queuedCallbacks = new AtomicInteger();
     private final BoundedMulticast<SseEvent> events;
     private final Map<String, CopyOnWriteArrayList<Consumer<? super SseEvent>>> handlers = new ConcurrentHashMap<>();
+    /** The handlers of type "message", also in {@link #handlers}: most events are of that type. */
+    private final CopyOnWriteArrayList<Consumer<? super SseEvent>> messageHandlers = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<Consumer<? super SseEvent>> anyHandlers = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<Runnable> openHandlers = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<Runnable> closeHandlers = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<Consumer<? super Throwable>> errorHandlers = new CopyOnWriteArrayList<>();
     private final Object lock = new Object();
+    private final Consumer<SseEvent> deliver = this::deliver;
     private Attempt current;
     private ScheduledFuture<?> retryTimer;
     private int retries;
@@ -95,6 +98,7 @@ public final class SseClient implements AutoCloseable {
         this.callbacks = new SerialExecutor(options.callbackExecutor);
         this.events = new BoundedMulticast<>(options.maxQueuedEvents, this::resumeReading);
         this.lastEventId = options.lastEventId;
+        handlers.put(MESSAGE, messageHandlers);
     }
 
     /**
@@ -342,28 +346,40 @@ public final class SseClient implements AutoCloseable {
 
     private void dispatch(SseEvent event) {
         events.offer(event);
-        List<Consumer<? super SseEvent>> typed = handlers.get(event.event());
-        boolean hasTyped = typed != null && !typed.isEmpty();
-        if (!hasTyped && anyHandlers.isEmpty()) {
-            return;
+        if (anyHandlers.isEmpty()) {
+            List<Consumer<? super SseEvent>> typed = handlersOf(event);
+            if (typed == null || typed.isEmpty()) {
+                return;
+            }
         }
         queuedCallbacks.incrementAndGet();
-        callbacks.execute(() -> {
-            try {
-                if (hasTyped) {
-                    for (Consumer<? super SseEvent> h : typed) {
-                        h.accept(event);
-                    }
-                }
-                for (Consumer<? super SseEvent> h : anyHandlers) {
+        callbacks.execute(deliver, event);
+    }
+
+    private void deliver(SseEvent event) {
+        try {
+            List<Consumer<? super SseEvent>> typed = handlersOf(event);
+            if (typed != null) {
+                for (Consumer<? super SseEvent> h : typed) {
                     h.accept(event);
                 }
-            } finally {
-                if (queuedCallbacks.decrementAndGet() < options.maxQueuedEvents) {
-                    resumeReading();
-                }
             }
-        });
+            for (Consumer<? super SseEvent> h : anyHandlers) {
+                h.accept(event);
+            }
+        } finally {
+            // Reading paused only when the count reached the bound: resume when it drops below.
+            if (queuedCallbacks.decrementAndGet() == options.maxQueuedEvents - 1) {
+                resumeReading();
+            }
+        }
+    }
+
+    /** The handlers of the event's type, without a map lookup for the default type. */
+    private List<Consumer<? super SseEvent>> handlersOf(SseEvent event) {
+        String type = event.event();
+        // The parser hands out the very constant for events without an "event:" field.
+        return type == SseEvent.DEFAULT_EVENT ? messageHandlers : handlers.get(type);
     }
 
     private static Throwable unwrap(Throwable t) {
@@ -478,7 +494,10 @@ public final class SseClient implements AutoCloseable {
         @Override
         public void onEvent(SseEvent event) {
             markHealthy();
-            lastEventId = event.id().orElse(null);
+            String id = event.idOrNull();
+            if (id != lastEventId) { // the parser repeats one id String until the stream sends another
+                lastEventId = id;
+            }
             dispatch(event);
         }
 

@@ -3,6 +3,7 @@ package io.noa.realtime.sse;
 import io.noa.realtime.internal.Args;
 import io.noa.realtime.RetryPolicy;
 import io.noa.realtime.internal.Redaction;
+import io.noa.realtime.internal.SerialExecutor;
 import io.noa.realtime.spi.Transport;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -135,7 +136,7 @@ public final class SseClientOptions {
         private int maxEventSize = SseParser.DEFAULT_MAX_EVENT_BYTES;
         private int maxLineSize = SseParser.DEFAULT_MAX_LINE_BYTES;
         private int maxQueuedEvents = 256;
-        private Executor callbackExecutor = Runnable::run;
+        private Executor callbackExecutor = SerialExecutor.DIRECT;
         private Transport transport;
 
         Builder(URI uri) {

@@ -62,6 +62,11 @@ public final class SseEvent {
         return Optional.ofNullable(id);
     }
 
+    /** The id or {@code null}, without an {@code Optional}: for the client's per-event path. */
+    String idOrNull() {
+        return id;
+    }
+
     /**
      * The event type.
      *

@@ -35,6 +35,25 @@ class LineEndsTest {
     }
 
     @Test
+    void skipsOtherControlBytesBeforeTheLineEndInTheSameOrANextWord() {
+        for (byte control : new byte[] {'\t', 0x00, 0x0B, 0x0C, 0x01, 0x0E}) {
+            for (int c = 0; c < 24; c++) {
+                for (int at = c + 1; at < 32; at++) {
+                    byte[] a = new byte[32];
+                    java.util.Arrays.fill(a, (byte) 'x');
+                    a[c] = control;
+                    a[at] = (byte) (at % 2 == 0 ? '\n' : '\r');
+                    assertThat(LineEnds.find(a, 0, 32)).as("control %d at %d, end at %d", control, c, at).isEqualTo(at);
+                }
+                byte[] none = new byte[32];
+                java.util.Arrays.fill(none, (byte) 'x');
+                none[c] = control;
+                assertThat(LineEnds.find(none, 0, 32)).isEqualTo(-1);
+            }
+        }
+    }
+
+    @Test
     void findsEachPositionInALongLine() {
         for (int at = 0; at < 64; at++) {
             for (byte end : new byte[] {'\n', '\r'}) {
