@@ -248,7 +248,7 @@ public final class RoomServer implements AutoCloseable {
     }
 
     /**
-     * Every text frame received, in order.
+     * Every text frame received, in order (empty when built with {@code recordFrames(false)}).
      *
      * @return a snapshot
      */
@@ -296,7 +296,9 @@ public final class RoomServer implements AutoCloseable {
     // ------------------------------------------------------------------ protocol
 
     private void handle(WebSocket ws, String text) {
-        received.add(text);
+        if (config.recordFrames) {
+            received.add(text);
+        }
         JsonNode root;
         try {
             root = JSON.readTree(text);
@@ -559,6 +561,7 @@ public final class RoomServer implements AutoCloseable {
     /** Configures a {@link RoomServer}. */
     public static final class Builder {
         private int port;
+        private boolean recordFrames = true;
         private final Map<String, String> tokens = new ConcurrentHashMap<>();
         private final Set<String> forbiddenRooms = ConcurrentHashMap.newKeySet();
         private final Map<String, Function<JsonNode, JsonNode>> handlers = new ConcurrentHashMap<>();
@@ -612,6 +615,19 @@ public final class RoomServer implements AutoCloseable {
          */
         public Builder handler(String event, Function<JsonNode, JsonNode> handler) {
             handlers.put(Objects.requireNonNull(event, "event"), Objects.requireNonNull(handler, "handler"));
+            return this;
+        }
+
+        /**
+         * Whether to keep every received text frame for {@link RoomServer#receivedFrames()}
+         * (default true). Turn it off for long runs such as benchmarks, where the record would
+         * only grow.
+         *
+         * @param record false to keep nothing
+         * @return this builder
+         */
+        public Builder recordFrames(boolean record) {
+            this.recordFrames = record;
             return this;
         }
 
