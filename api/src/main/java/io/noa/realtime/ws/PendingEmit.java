@@ -12,7 +12,14 @@ final class PendingEmit {
     final CompletableFuture<JsonNode> answer;
     /** Sent by the client itself (room join/leave, presence): never re-sent from the buffer. */
     final boolean internal;
-    ScheduledFuture<?> timeout;
+    /**
+     * The acknowledgement timer. Set by the emitting thread after the emit may already have been
+     * answered on the I/O thread, hence volatile, together with {@link #settled}: whichever of the
+     * two sides comes second cancels the timer.
+     */
+    volatile ScheduledFuture<?> timeout;
+    /** Set once the outcome is decided (before it is delivered to the future). */
+    volatile boolean settled;
     long ackId = -1;
 
     PendingEmit(String event, JsonNode data, CompletableFuture<JsonNode> answer, boolean internal) {

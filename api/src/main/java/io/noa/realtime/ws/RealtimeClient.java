@@ -358,10 +358,7 @@ public final class RealtimeClient implements AutoCloseable {
         CompletableFuture<JsonNode> answer = new CompletableFuture<>();
         PendingEmit p = new PendingEmit(event, data, answer, false);
         send(p);
-        p.timeout = transport.scheduler().schedule(() -> ackTimedOut(p, timeout), timeout.toMillis(), TimeUnit.MILLISECONDS);
-        if (answer.isDone()) {
-            p.timeout.cancel(false);
-        }
+        armTimeout(p, timeout);
         return answer;
     }
 
@@ -421,9 +418,24 @@ public final class RealtimeClient implements AutoCloseable {
         callbacks.kick();
     }
 
+    /**
+     * Starts the acknowledgement timer of an emit that is already sent or buffered, so possibly
+     * already answered: if it was, the timer is cancelled here, else by {@link #completeLater}.
+     */
+    private void armTimeout(PendingEmit p, Duration timeout) {
+        ScheduledFuture<?> t = transport.scheduler().schedule(() -> ackTimedOut(p, timeout), timeout.toMillis(),
+                TimeUnit.MILLISECONDS);
+        p.timeout = t;
+        if (p.settled) {
+            t.cancel(false);
+        }
+    }
+
     private void completeLater(PendingEmit p, JsonNode value, Throwable error) {
-        if (p.timeout != null) {
-            p.timeout.cancel(false);
+        p.settled = true;
+        ScheduledFuture<?> t = p.timeout;
+        if (t != null) {
+            t.cancel(false);
         }
         deliver(() -> {
             if (error == null) {
@@ -613,8 +625,7 @@ public final class RealtimeClient implements AutoCloseable {
         PendingEmit p = new PendingEmit(event, data, ack ? answer : null, true);
         writeNow(c, p);
         if (ack) {
-            Duration t = options.defaultAckTimeout();
-            p.timeout = transport.scheduler().schedule(() -> ackTimedOut(p, t), t.toMillis(), TimeUnit.MILLISECONDS);
+            armTimeout(p, options.defaultAckTimeout());
         }
         return answer;
     }

@@ -25,6 +25,8 @@ import org.java_websocket.drafts.Draft;
 import org.java_websocket.exceptions.InvalidDataException;
 import org.java_websocket.framing.CloseFrame;
 import org.java_websocket.framing.Framedata;
+import org.java_websocket.framing.PingFrame;
+import org.java_websocket.framing.PongFrame;
 import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.handshake.ServerHandshakeBuilder;
 import org.java_websocket.server.WebSocketServer;
@@ -33,7 +35,9 @@ import org.java_websocket.server.WebSocketServer;
  * A local real-time server speaking noa-realtime's default JSON envelope protocol
  * ({@code io.noa.realtime.ws.JsonEnvelopeProtocol}): rooms, acknowledgements, presence and typing
  * relay, with switches for the failures a client must survive. Built on Java-WebSocket, a
- * WebSocket stack independent of the SDK's transports.
+ * WebSocket stack independent of the SDK's transports; frames are written to the socket by the
+ * sending thread (Java-WebSocket 1.6.0's own write path can leave a frame queued until the next
+ * send on the connection, see {@code DirectWrites}).
  *
  * <pre>{@code
  * try (RoomServer server = RoomServer.builder().token("t-alice", "alice").token("t-bob", "bob").start()) {
@@ -67,6 +71,7 @@ public final class RoomServer implements AutoCloseable {
 
     private final Builder config;
     private final Impl impl;
+    private final DirectWrites writes;
     private final Map<WebSocket, Client> clients = new ConcurrentHashMap<>();
     private final Map<String, Set<WebSocket>> rooms = new ConcurrentHashMap<>();
     private final Map<String, ObjectNode> presence = new ConcurrentHashMap<>();
@@ -93,6 +98,8 @@ public final class RoomServer implements AutoCloseable {
     private RoomServer(Builder config) {
         this.config = config;
         this.impl = new Impl(new InetSocketAddress("127.0.0.1", config.port));
+        this.writes = new DirectWrites("RoomServer-writer");
+        writes.install(impl);
     }
 
     /**
@@ -193,7 +200,7 @@ public final class RoomServer implements AutoCloseable {
      */
     public void sendRaw(String frame) {
         for (WebSocket ws : impl.getConnections()) {
-            ws.send(frame);
+            writes.sendText(ws, frame);
         }
     }
 
@@ -241,7 +248,7 @@ public final class RoomServer implements AutoCloseable {
     }
 
     /**
-     * Every text frame received, in order.
+     * Every text frame received, in order (empty when built with {@code recordFrames(false)}).
      *
      * @return a snapshot
      */
@@ -281,13 +288,17 @@ public final class RoomServer implements AutoCloseable {
             impl.stop(1000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            writes.close();
         }
     }
 
     // ------------------------------------------------------------------ protocol
 
     private void handle(WebSocket ws, String text) {
-        received.add(text);
+        if (config.recordFrames) {
+            received.add(text);
+        }
         JsonNode root;
         try {
             root = JSON.readTree(text);
@@ -444,8 +455,8 @@ public final class RoomServer implements AutoCloseable {
     }
 
     private void send(WebSocket ws, String frame) {
-        if (!silent && ws.isOpen()) {
-            ws.send(frame);
+        if (!silent) {
+            writes.sendText(ws, frame);
         }
     }
 
@@ -499,8 +510,8 @@ public final class RoomServer implements AutoCloseable {
         @Override
         public void onWebsocketPing(WebSocket conn, Framedata f) {
             pings.incrementAndGet();
-            if (!dropPongs && !silent) {
-                super.onWebsocketPing(conn, f);
+            if (!dropPongs && !silent && f instanceof PingFrame) {
+                writes.send(conn, new PongFrame((PingFrame) f));
             }
         }
 
@@ -550,6 +561,7 @@ public final class RoomServer implements AutoCloseable {
     /** Configures a {@link RoomServer}. */
     public static final class Builder {
         private int port;
+        private boolean recordFrames = true;
         private final Map<String, String> tokens = new ConcurrentHashMap<>();
         private final Set<String> forbiddenRooms = ConcurrentHashMap.newKeySet();
         private final Map<String, Function<JsonNode, JsonNode>> handlers = new ConcurrentHashMap<>();
@@ -607,14 +619,32 @@ public final class RoomServer implements AutoCloseable {
         }
 
         /**
+         * Whether to keep every received text frame for {@link RoomServer#receivedFrames()}
+         * (default true). Turn it off for long runs such as benchmarks, where the record would
+         * only grow.
+         *
+         * @param record false to keep nothing
+         * @return this builder
+         */
+        public Builder recordFrames(boolean record) {
+            this.recordFrames = record;
+            return this;
+        }
+
+        /**
          * Starts the server.
          *
          * @return the running server
          */
         public RoomServer start() {
             RoomServer s = new RoomServer(this);
-            s.impl.start();
-            s.impl.awaitStart();
+            try {
+                s.impl.start();
+                s.impl.awaitStart();
+            } catch (RuntimeException e) {
+                s.writes.close();
+                throw e;
+            }
             return s;
         }
     }
