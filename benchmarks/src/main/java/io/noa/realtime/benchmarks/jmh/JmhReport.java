@@ -26,6 +26,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 public final class JmhReport {
     private static final String SECTION = "jmh";
     private static final String PACKAGE = JmhReport.class.getPackageName();
+    private static final String[] HEAP = {"-Xms1g", "-Xmx1g"};
 
     private JmhReport() {}
 
@@ -52,26 +53,30 @@ public final class JmhReport {
                 .include(filter)
                 .addProfiler(GCProfiler.class)
                 .forks(1)
-                .jvmArgsAppend("-Xms1g", "-Xmx1g")
+                .jvmArgsAppend(HEAP)
                 .shouldFailOnError(true);
+        String settings;
         if (quick) {
             options.warmupIterations(1).warmupTime(TimeValue.seconds(1))
                     .measurementIterations(2).measurementTime(TimeValue.seconds(1))
                     .param("shape", "COMPACT").param("slice", "8192");
+            settings = "1 fork, 1 × 1 s warm-up, 2 × 1 s measurement";
         } else {
             options.warmupIterations(3).warmupTime(TimeValue.seconds(2))
                     .measurementIterations(5).measurementTime(TimeValue.seconds(2));
+            settings = "1 fork, 3 × 2 s warm-up, 5 × 2 s measurement";
         }
+        settings += ", forked JVM " + String.join(" ", HEAP);
         Collection<RunResult> results = new Runner(options.build()).run();
 
-        String table = table(results);
+        String table = table(results) + ratios(results);
         System.out.println();
         System.out.println(table);
         if (readme != null) {
             String command = "java -cp benchmarks/target/benchmarks.jar " + JmhReport.class.getName()
                     + (args.length == 0 ? "" : " " + String.join(" ", args));
             String content = "Measured on " + Report.machine() + ", " + Report.today() + ", with `" + command + "`"
-                    + (quick ? " (quick mode: indicative only)" : "")
+                    + (quick ? " (quick mode: indicative only)" : "") + "; JMH " + settings
                     + ". Per event: time (average ± 99.9% error), throughput and bytes allocated"
                     + " (`-prof gc` `gc.alloc.rate.norm`).\n\n" + table;
             Report.updateReadme(readme, SECTION, content);
@@ -101,6 +106,46 @@ public final class JmhReport {
                     alloc == null ? "n/a" : Report.num(alloc.getScore(), 1) + " ± " + error(alloc)));
         }
         return Report.table(List.of("benchmark", "params", "ns/event", "events/s", "B/event"), rows);
+    }
+
+    /** Our paths against the hand-rolled baselines: throughput ratio and allocation ratio. */
+    static String ratios(Collection<RunResult> results) {
+        StringBuilder out = new StringBuilder();
+        ratio(out, results, "PipelineBenchmark.noaFull", "", "PipelineBenchmark.readLineJackson",
+                "full pipeline (parse, decode, accumulate) vs readLine + Jackson readTree");
+        ratio(out, results, "SseParserBenchmark.parse", "input=ARRAY, shape=COMPACT, slice=8192",
+                "PipelineBenchmark.readLineStrip", "SseParser (8 KiB arrays, compact) vs readLine + strip");
+        return out.length() == 0 ? "" : "\n" + out;
+    }
+
+    private static void ratio(StringBuilder out, Collection<RunResult> results, String ours, String params,
+            String baseline, String label) {
+        RunResult a = find(results, ours, params);
+        RunResult b = find(results, baseline, "");
+        if (a == null || b == null) {
+            return;
+        }
+        double speed = b.getPrimaryResult().getScore() / a.getPrimaryResult().getScore();
+        Result<?> allocA = a.getSecondaryResults().get("gc.alloc.rate.norm");
+        Result<?> allocB = b.getSecondaryResults().get("gc.alloc.rate.norm");
+        out.append("- ").append(label).append(": ").append(Report.num(speed, 2)).append("× the events/s");
+        if (allocA != null && allocB != null && allocA.getScore() > 0) {
+            out.append(", ").append(Report.num(allocB.getScore() / allocA.getScore(), 2))
+                    .append("× fewer bytes per event");
+        }
+        out.append('\n');
+    }
+
+    private static RunResult find(Collection<RunResult> results, String name, String params) {
+        for (RunResult r : results) {
+            BenchmarkParams p = r.getParams();
+            String key = p.getParamsKeys().stream().map(k -> k + "=" + p.getParam(k))
+                    .collect(Collectors.joining(", "));
+            if (p.getBenchmark().endsWith("." + name) && (params.isEmpty() || key.equals(params))) {
+                return r;
+            }
+        }
+        return null;
     }
 
     private static String error(Result<?> result) {
