@@ -13,10 +13,17 @@ final class ChatJson {
 
     private ChatJson() {}
 
-    /** An unmodifiable copy keeping insertion order; empty maps share one instance. */
+    /**
+     * An unmodifiable copy keeping insertion order; empty maps share one instance and a single entry
+     * (e.g. the {@code obfuscation} field of every OpenAI chunk) needs no hash table.
+     */
     static Map<String, JsonNode> copy(Map<String, JsonNode> in) {
         if (in == null || in.isEmpty()) {
             return Map.of();
+        }
+        if (in.size() == 1) {
+            Map.Entry<String, JsonNode> only = in.entrySet().iterator().next();
+            return Collections.singletonMap(only.getKey(), only.getValue());
         }
         return Collections.unmodifiableMap(new LinkedHashMap<>(in));
     }

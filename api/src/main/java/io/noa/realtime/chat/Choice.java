@@ -25,8 +25,8 @@ public final class Choice {
         this.index = b.index;
         this.delta = b.delta;
         this.finishReason = ChatJson.emptyToNull(b.finishReason);
-        this.logprobs = List.copyOf(b.logprobs);
-        this.refusalLogprobs = List.copyOf(b.refusalLogprobs);
+        this.logprobs = b.logprobs == null ? List.of() : List.copyOf(b.logprobs);
+        this.refusalLogprobs = b.refusalLogprobs == null ? List.of() : List.copyOf(b.refusalLogprobs);
         this.extras = ChatJson.copy(b.extras);
     }
 
@@ -122,9 +122,10 @@ public final class Choice {
         private int index = -1;
         private Delta delta;
         private String finishReason;
-        private final List<JsonNode> logprobs = new ArrayList<>();
-        private final List<JsonNode> refusalLogprobs = new ArrayList<>();
-        private final Map<String, JsonNode> extras = new LinkedHashMap<>();
+        // collections are created when first needed: most chunks have none
+        private List<JsonNode> logprobs;
+        private List<JsonNode> refusalLogprobs;
+        private Map<String, JsonNode> extras;
 
         private Builder() {}
 
@@ -171,7 +172,11 @@ public final class Choice {
          * @return this builder
          */
         public Builder addLogprob(JsonNode token) {
-            logprobs.add(Objects.requireNonNull(token, "token"));
+            Objects.requireNonNull(token, "token");
+            if (logprobs == null) {
+                logprobs = new ArrayList<>();
+            }
+            logprobs.add(token);
             return this;
         }
 
@@ -182,7 +187,11 @@ public final class Choice {
          * @return this builder
          */
         public Builder addRefusalLogprob(JsonNode token) {
-            refusalLogprobs.add(Objects.requireNonNull(token, "token"));
+            Objects.requireNonNull(token, "token");
+            if (refusalLogprobs == null) {
+                refusalLogprobs = new ArrayList<>();
+            }
+            refusalLogprobs.add(token);
             return this;
         }
 
@@ -194,7 +203,12 @@ public final class Choice {
          * @return this builder
          */
         public Builder extra(String name, JsonNode value) {
-            extras.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(value, "value");
+            if (extras == null) {
+                extras = new LinkedHashMap<>();
+            }
+            extras.put(name, value);
             return this;
         }
 

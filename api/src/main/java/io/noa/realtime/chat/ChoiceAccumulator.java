@@ -49,8 +49,15 @@ final class ChoiceAccumulator {
 
     void apply(Choice c) {
         snapshot = null;
-        c.delta().ifPresent(this::applyDelta);
-        c.finishReason().ifPresent(f -> rawFinish = f);
+        // plain null checks instead of Optional.ifPresent: no lambda per chunk
+        Delta d = c.delta().orElse(null);
+        if (d != null) {
+            applyDelta(d);
+        }
+        String f = c.finishReason().orElse(null);
+        if (f != null) {
+            rawFinish = f;
+        }
         for (JsonNode t : c.logprobs()) {
             budget.charge(ITEM_COST);
             logprobs.add(t);
@@ -64,26 +71,33 @@ final class ChoiceAccumulator {
 
     private void applyDelta(Delta d) {
         if (rawRole == null) {
-            d.rawRole().ifPresent(r -> rawRole = r);
+            rawRole = d.rawRole().orElse(null);
         }
-        d.content().ifPresent(s -> append(content, s));
-        d.reasoning().ifPresent(s -> append(reasoning, s));
-        d.refusal().ifPresent(s -> append(refusal, s));
+        appendIfPresent(content, d.content().orElse(null));
+        appendIfPresent(reasoning, d.reasoning().orElse(null));
+        appendIfPresent(refusal, d.refusal().orElse(null));
         for (ToolCall fragment : d.toolCalls()) {
             applyToolCall(fragment);
         }
-        d.functionCall().ifPresent(f -> {
+        ToolCall f = d.functionCall().orElse(null);
+        if (f != null) {
             if (functionCall == null) {
                 budget.charge(ITEM_COST);
                 functionCall = new CallState(-1);
             }
             merge(functionCall, f);
-        });
+        }
         for (JsonNode a : d.annotations()) {
             budget.charge(ITEM_COST);
             annotations.add(a);
         }
         ChunkAccumulator.mergeExtras(extras, d.extras());
+    }
+
+    private void appendIfPresent(TextBuffer buffer, String s) {
+        if (s != null) {
+            append(buffer, s);
+        }
     }
 
     private void append(TextBuffer buffer, String s) {
@@ -158,9 +172,14 @@ final class ChoiceAccumulator {
 
     StreamingMessage.ChoiceState snapshot() {
         if (snapshot == null) {
-            List<ToolCall> frozenCalls = new ArrayList<>(calls.size());
-            for (CallState c : calls) {
-                frozenCalls.add(c.freeze());
+            List<ToolCall> frozenCalls;
+            if (calls.isEmpty()) {
+                frozenCalls = List.of();
+            } else {
+                frozenCalls = new ArrayList<>(calls.size());
+                for (CallState c : calls) {
+                    frozenCalls.add(c.freeze());
+                }
             }
             snapshot = new StreamingMessage.ChoiceState(index, rawRole, content.freeze(), reasoning.freeze(),
                     refusal.freeze(), List.copyOf(frozenCalls), functionCall == null ? null : functionCall.freeze(),

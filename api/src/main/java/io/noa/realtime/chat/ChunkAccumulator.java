@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 
 /**
@@ -50,6 +51,7 @@ public final class ChunkAccumulator {
     private String serviceTier;
     private StreamingMessage.Meta meta = StreamingMessage.Meta.EMPTY;
     private final TreeMap<Integer, ChoiceAccumulator> choices = new TreeMap<>();
+    private ChoiceAccumulator first; // the only one while choices.size() == 1
     private final Map<String, JsonNode> extras = new LinkedHashMap<>();
     private Usage usage;
     private ErrorDetail error;
@@ -97,16 +99,23 @@ public final class ChunkAccumulator {
         chunkCount++;
         acceptMeta(chunk);
         mergeExtras(extras, chunk.extras());
-        chunk.usage().ifPresent(u -> usage = u);
+        Usage u = chunk.usage().orElse(null);
+        if (u != null) {
+            usage = u;
+        }
         List<Choice> list = chunk.choices();
         for (int i = 0; i < list.size(); i++) {
             Choice c = list.get(i);
-            int index = c.index().orElse(i);
+            OptionalInt ci = c.index();
+            int index = ci.isPresent() ? ci.getAsInt() : i;
             ChoiceAccumulator acc = choices.get(index);
             if (acc == null) {
                 budget.charge(ChoiceAccumulator.ITEM_COST * 8L);
                 acc = new ChoiceAccumulator(index, budget);
                 choices.put(index, acc);
+                if (first == null) {
+                    first = acc;
+                }
             }
             acc.apply(c);
         }
@@ -233,11 +242,19 @@ public final class ChunkAccumulator {
     public StreamingMessage snapshot() {
         StreamingMessage s = snapshot;
         if (s == null) {
-            List<StreamingMessage.ChoiceState> list = new ArrayList<>(choices.size());
-            for (ChoiceAccumulator c : choices.values()) {
-                list.add(c.snapshot());
+            List<StreamingMessage.ChoiceState> list;
+            if (choices.isEmpty()) {
+                list = List.of();
+            } else if (choices.size() == 1) {
+                list = List.of(first.snapshot()); // the common case: no iterator, no copy
+            } else {
+                List<StreamingMessage.ChoiceState> all = new ArrayList<>(choices.size());
+                for (ChoiceAccumulator c : choices.values()) {
+                    all.add(c.snapshot());
+                }
+                list = List.copyOf(all);
             }
-            s = new StreamingMessage(messageId, meta, state, List.copyOf(list), usage, error, failure,
+            s = new StreamingMessage(messageId, meta, state, list, usage, error, failure,
                     ChatJson.copy(extras), chunkCount);
             snapshot = s;
         }

@@ -27,9 +27,9 @@ public final class Delta {
         this.content = b.content;
         this.reasoning = b.reasoning;
         this.refusal = b.refusal;
-        this.toolCalls = List.copyOf(b.toolCalls);
+        this.toolCalls = b.toolCalls == null ? List.of() : List.copyOf(b.toolCalls);
         this.functionCall = b.functionCall;
-        this.annotations = List.copyOf(b.annotations);
+        this.annotations = b.annotations == null ? List.of() : List.copyOf(b.annotations);
         this.extras = ChatJson.copy(b.extras);
     }
 
@@ -190,10 +190,11 @@ public final class Delta {
         private String content;
         private String reasoning;
         private String refusal;
-        private final List<ToolCall> toolCalls = new ArrayList<>();
+        // collections are created when first needed: most deltas have none
+        private List<ToolCall> toolCalls;
         private ToolCall functionCall;
-        private final List<JsonNode> annotations = new ArrayList<>();
-        private final Map<String, JsonNode> extras = new LinkedHashMap<>();
+        private List<JsonNode> annotations;
+        private Map<String, JsonNode> extras;
 
         private Builder() {}
 
@@ -256,7 +257,11 @@ public final class Delta {
          * @return this builder
          */
         public Builder addToolCall(ToolCall fragment) {
-            toolCalls.add(Objects.requireNonNull(fragment, "fragment"));
+            Objects.requireNonNull(fragment, "fragment");
+            if (toolCalls == null) {
+                toolCalls = new ArrayList<>();
+            }
+            toolCalls.add(fragment);
             return this;
         }
 
@@ -278,7 +283,11 @@ public final class Delta {
          * @return this builder
          */
         public Builder addAnnotation(JsonNode annotation) {
-            annotations.add(Objects.requireNonNull(annotation, "annotation"));
+            Objects.requireNonNull(annotation, "annotation");
+            if (annotations == null) {
+                annotations = new ArrayList<>();
+            }
+            annotations.add(annotation);
             return this;
         }
 
@@ -290,7 +299,12 @@ public final class Delta {
          * @return this builder
          */
         public Builder extra(String name, JsonNode value) {
-            extras.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(value, "value");
+            if (extras == null) {
+                extras = new LinkedHashMap<>();
+            }
+            extras.put(name, value);
             return this;
         }
 

@@ -30,6 +30,7 @@ final class OpenAiChunkDecoder implements ChunkDecoder {
     private static final String DONE = "[DONE]";
 
     private final JsonFactory factory;
+    private final RepeatedText repeated = new RepeatedText();
 
     OpenAiChunkDecoder(JsonFactory factory) {
         this.factory = factory;
@@ -56,14 +57,25 @@ final class OpenAiChunkDecoder implements ChunkDecoder {
             return List.of(StreamChunk.ofError(ErrorDetail.of(trimmed, null, null, null)));
         }
         try (JsonParser p = factory.createParser(data)) {
-            List<StreamChunk> out = new ArrayList<>(1);
+            // the usual one chunk per event needs no ArrayList
+            StreamChunk first = null;
+            List<StreamChunk> out = null;
             for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
                 if (t != JsonToken.START_OBJECT) {
                     throw new StreamFormatException("chat stream data is not a JSON object (found " + t + ")", data);
                 }
-                out.add(readChunk(p, errorEvent));
+                StreamChunk chunk = readChunk(p, errorEvent);
+                if (first == null) {
+                    first = chunk;
+                } else {
+                    if (out == null) {
+                        out = new ArrayList<>(4);
+                        out.add(first);
+                    }
+                    out.add(chunk);
+                }
             }
-            return out;
+            return out != null ? out : first != null ? List.of(first) : List.of();
         } catch (JsonProcessingException e) {
             if (errorEvent) {
                 return List.of(StreamChunk.ofError(ErrorDetail.of(trimmed, null, null, null)));
@@ -82,29 +94,29 @@ final class OpenAiChunkDecoder implements ChunkDecoder {
         return List.of();
     }
 
-    private static StreamChunk readChunk(JsonParser p, boolean errorEvent) throws IOException {
+    private StreamChunk readChunk(JsonParser p, boolean errorEvent) throws IOException {
         StreamChunk.Builder b = StreamChunk.builder();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             p.nextToken();
             switch (field) {
                 case "id":
-                    b.id(text(p));
+                    b.id(repeated.text(p, RepeatedText.ID));
                     break;
                 case "model":
-                    b.model(text(p));
+                    b.model(repeated.text(p, RepeatedText.MODEL));
                     break;
                 case "object":
-                    b.object(text(p));
+                    b.object(repeated.text(p, RepeatedText.OBJECT));
                     break;
                 case "created":
                     b.created(number(p));
                     break;
                 case "system_fingerprint":
-                    b.systemFingerprint(text(p));
+                    b.systemFingerprint(repeated.text(p, RepeatedText.FINGERPRINT));
                     break;
                 case "service_tier":
-                    b.serviceTier(text(p));
+                    b.serviceTier(repeated.text(p, RepeatedText.SERVICE_TIER));
                     break;
                 case "choices":
                     readChoices(p, b);

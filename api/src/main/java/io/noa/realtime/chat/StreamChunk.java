@@ -36,7 +36,7 @@ public final class StreamChunk {
         this.object = ChatJson.emptyToNull(b.object);
         this.systemFingerprint = ChatJson.emptyToNull(b.systemFingerprint);
         this.serviceTier = ChatJson.emptyToNull(b.serviceTier);
-        this.choices = List.copyOf(b.choices);
+        this.choices = b.choices != null ? List.copyOf(b.choices) : b.choice != null ? List.of(b.choice) : List.of();
         this.usage = b.usage;
         this.error = b.error;
         this.extras = ChatJson.copy(b.extras);
@@ -184,10 +184,12 @@ public final class StreamChunk {
         private String object;
         private String systemFingerprint;
         private String serviceTier;
-        private final List<Choice> choices = new ArrayList<>();
+        // the common single choice needs no list; collections are created when first needed
+        private Choice choice;
+        private List<Choice> choices;
         private Usage usage;
         private ErrorDetail error;
-        private final Map<String, JsonNode> extras = new LinkedHashMap<>();
+        private Map<String, JsonNode> extras;
 
         private Builder() {}
 
@@ -264,7 +266,16 @@ public final class StreamChunk {
          * @return this builder
          */
         public Builder addChoice(Choice choice) {
-            choices.add(Objects.requireNonNull(choice, "choice"));
+            Objects.requireNonNull(choice, "choice");
+            if (choices != null) {
+                choices.add(choice);
+            } else if (this.choice == null) {
+                this.choice = choice;
+            } else {
+                choices = new ArrayList<>(4);
+                choices.add(this.choice);
+                choices.add(choice);
+            }
             return this;
         }
 
@@ -298,7 +309,12 @@ public final class StreamChunk {
          * @return this builder
          */
         public Builder extra(String name, JsonNode value) {
-            extras.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(value, "value");
+            if (extras == null) {
+                extras = new LinkedHashMap<>();
+            }
+            extras.put(name, value);
             return this;
         }
 
@@ -309,13 +325,15 @@ public final class StreamChunk {
          * @return this builder
          */
         Builder removeExtra(String name) {
-            extras.remove(name);
+            if (extras != null) {
+                extras.remove(name);
+            }
             return this;
         }
 
         /** The kept field, for decoders in this package. */
         JsonNode extra(String name) {
-            return extras.get(name);
+            return extras == null ? null : extras.get(name);
         }
 
         /** The object type set so far, for decoders in this package. */

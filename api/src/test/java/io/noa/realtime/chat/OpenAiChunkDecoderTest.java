@@ -7,7 +7,11 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import io.noa.realtime.ErrorDetail;
 import io.noa.realtime.StreamFormatException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 class OpenAiChunkDecoderTest {
@@ -245,5 +249,47 @@ class OpenAiChunkDecoderTest {
         assertThat(ChunkDecoder.openAi()).isSameAs(ChunkDecoder.openAi());
         String json = "{\"id\":\"s\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"}}]}";
         assertThat(decoder.decode("message", json)).isEqualTo(decoder.decode(null, json));
+    }
+
+    @Test
+    void repeatedIdsAndModelsReadTheCurrentValueWhateverCameBefore() {
+        String[] ids = {"chatcmpl-a", "chatcmpl-a", "chatcmpl-b", "chatcmpl-ab", "chatcmpl-a", "x".repeat(100)};
+        for (String id : ids) {
+            StreamChunk c = one("{\"id\":\"" + id + "\",\"object\":\"chat.completion.chunk\",\"model\":\"m-" + id
+                    + "\",\"system_fingerprint\":\"fp\",\"service_tier\":\"default\",\"choices\":[]}");
+            assertThat(c.id()).contains(id);
+            assertThat(c.model()).contains("m-" + id);
+            assertThat(c.object()).contains("chat.completion.chunk");
+            assertThat(c.systemFingerprint()).contains("fp");
+            assertThat(c.serviceTier()).contains("default");
+        }
+        assertThat(one("{\"id\":12,\"choices\":[]}").id()).contains("12");
+        assertThat(one("{\"id\":\"chatcmpl-\\u0061\",\"choices\":[]}").id()).contains("chatcmpl-a");
+        assertThat(one("{\"choices\":[]}").id()).isEmpty();
+    }
+
+    @Test
+    void streamsDecodedConcurrentlyKeepTheirOwnIds() throws Exception {
+        int threads = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                String id = "chatcmpl-" + t;
+                results.add(pool.submit(() -> {
+                    int ok = 0;
+                    for (int i = 0; i < 20_000; i++) {
+                        StreamChunk c = decoder.decode("message", "{\"id\":\"" + id + "\",\"choices\":[]}").get(0);
+                        ok += c.id().orElseThrow().equals(id) ? 1 : 0;
+                    }
+                    return ok;
+                }));
+            }
+            for (Future<Integer> r : results) {
+                assertThat(r.get()).isEqualTo(20_000);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }

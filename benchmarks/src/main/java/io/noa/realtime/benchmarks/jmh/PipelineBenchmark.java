@@ -1,0 +1,76 @@
+package io.noa.realtime.benchmarks.jmh;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.noa.realtime.benchmarks.OpenAiStream;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * The whole job over a 1,000,000-event chat stream in 8 KiB slices: the SDK's parse, decode and
+ * accumulate, against two baselines a Java user would hand-roll ({@code BufferedReader.readLine}
+ * with Jackson {@code readTree}, and {@code readLine} with only the {@code "data:"} strip). Scores
+ * are per event.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class PipelineBenchmark {
+    /** Chunk events per benchmark operation (the {@code [DONE]} event comes on top). */
+    public static final int EVENTS = 1_000_000;
+    /** Bytes per slice handed to the parser. */
+    public static final int SLICE = 8192;
+
+    private final ObjectMapper mapper = new ObjectMapper();
+    private OpenAiStream stream;
+
+    /** Creates the benchmark state (JMH). */
+    public PipelineBenchmark() {}
+
+    /** Builds the stream. */
+    @Setup
+    public void setUp() {
+        stream = OpenAiStream.of(EVENTS);
+    }
+
+    /**
+     * The SDK: {@code SseParser}, {@code ChunkDecoder.openAi()}, {@code ChunkAccumulator}, and the
+     * content read once from the final snapshot (as the baseline builds its string).
+     *
+     * @return the content
+     */
+    @Benchmark
+    @OperationsPerInvocation(EVENTS)
+    public String noaFull() {
+        return Pipelines.full(stream, SLICE).content();
+    }
+
+    /**
+     * Baseline: {@code readLine}, strip {@code "data:"}, {@code ObjectMapper.readTree}, append the
+     * delta content.
+     *
+     * @return the content
+     */
+    @Benchmark
+    @OperationsPerInvocation(EVENTS)
+    public String readLineJackson() {
+        return Pipelines.readLineJackson(stream, mapper);
+    }
+
+    /**
+     * Baseline: {@code readLine} and strip {@code "data:"} only.
+     *
+     * @return the number of data lines
+     */
+    @Benchmark
+    @OperationsPerInvocation(EVENTS)
+    public long readLineStrip() {
+        return Pipelines.readLineStrip(stream);
+    }
+}
