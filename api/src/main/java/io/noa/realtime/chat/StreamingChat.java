@@ -162,9 +162,8 @@ public final class StreamingChat implements AutoCloseable {
             }
         }
         for (Consumer<? super StreamingMessage> l : listeners) {
-            callbacks.enqueue(() -> l.accept(message));
+            callbacks.execute(l, message);
         }
-        callbacks.kick();
     }
 
     /**
@@ -477,7 +476,7 @@ public final class StreamingChat implements AutoCloseable {
         private int maxEventSize = SseParser.DEFAULT_MAX_EVENT_BYTES;
         private int maxConcurrentStreams = 256;
         private int maxQueuedChunks = 256;
-        private Executor callbackExecutor = Runnable::run;
+        private Executor callbackExecutor = SerialExecutor.DIRECT;
         private Transport transport;
 
         private Builder(URI apiUrl) {
