@@ -1,7 +1,12 @@
 package io.noa.realtime.benchmarks.jmh;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.noa.realtime.benchmarks.OpenAiStream;
 import io.noa.realtime.chat.ChunkDecoder;
+import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -17,7 +22,9 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * {@code ChunkDecoder.openAi().decode(event, data)} over the payload strings of the stream's first
  * {@value #EVENTS} events (the role event and every distinct token event, in stream proportion).
- * Scores are per event.
+ * Scores are per event. Two Jackson baselines bound what any Jackson-based decoder can do:
+ * {@code jacksonTokens} only creates a parser per payload and walks its tokens (reading each string
+ * value), {@code jacksonTree} is {@code ObjectMapper.readTree}, what the peers' users write.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -31,6 +38,8 @@ public class ChunkDecoderBenchmark {
     public OpenAiStream.Shape shape;
 
     private final ChunkDecoder decoder = ChunkDecoder.openAi();
+    private final JsonFactory factory = new JsonFactory();
+    private final ObjectMapper mapper = new ObjectMapper();
     private String[] payloads;
 
     /** Creates the benchmark state (JMH). */
@@ -56,6 +65,40 @@ public class ChunkDecoderBenchmark {
     public void decode(Blackhole bh) {
         for (String p : payloads) {
             bh.consume(decoder.decode("message", p));
+        }
+    }
+
+    /**
+     * Baseline: a Jackson parser per payload, every token walked, every string value read.
+     *
+     * @param bh receives the strings
+     * @throws IOException never (valid JSON)
+     */
+    @Benchmark
+    @OperationsPerInvocation(EVENTS)
+    public void jacksonTokens(Blackhole bh) throws IOException {
+        for (String p : payloads) {
+            try (JsonParser parser = factory.createParser(p)) {
+                for (JsonToken t = parser.nextToken(); t != null; t = parser.nextToken()) {
+                    if (t == JsonToken.VALUE_STRING) {
+                        bh.consume(parser.getText());
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Baseline: {@code ObjectMapper.readTree} per payload.
+     *
+     * @param bh receives the trees
+     * @throws IOException never (valid JSON)
+     */
+    @Benchmark
+    @OperationsPerInvocation(EVENTS)
+    public void jacksonTree(Blackhole bh) throws IOException {
+        for (String p : payloads) {
+            bh.consume(mapper.readTree(p));
         }
     }
 }

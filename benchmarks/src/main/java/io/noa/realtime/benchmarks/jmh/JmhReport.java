@@ -111,17 +111,21 @@ public final class JmhReport {
     /** Our paths against the hand-rolled baselines: throughput ratio and allocation ratio. */
     static String ratios(Collection<RunResult> results) {
         StringBuilder out = new StringBuilder();
-        ratio(out, results, "PipelineBenchmark.noaFull", "", "PipelineBenchmark.readLineJackson",
+        ratio(out, results, "PipelineBenchmark.noaFull", "", "PipelineBenchmark.readLineJackson", "",
                 "full pipeline (parse, decode, accumulate) vs readLine + Jackson readTree");
         ratio(out, results, "SseParserBenchmark.parse", "input=ARRAY, shape=COMPACT, slice=8192",
-                "PipelineBenchmark.readLineStrip", "SseParser (8 KiB arrays, compact) vs readLine + strip");
+                "PipelineBenchmark.readLineStrip", "", "SseParser (8 KiB arrays, compact) vs readLine + strip");
+        ratio(out, results, "ChunkDecoderBenchmark.decode", "shape=COMPACT", "ChunkDecoderBenchmark.jacksonTree",
+                "shape=COMPACT", "ChunkDecoder (compact) vs Jackson readTree");
+        ratio(out, results, "ChunkDecoderBenchmark.decode", "shape=COMPACT", "ChunkDecoderBenchmark.jacksonTokens",
+                "shape=COMPACT", "ChunkDecoder (compact) vs Jackson's bare token walk (the floor of any Jackson decoder)");
         return out.length() == 0 ? "" : "\n" + out;
     }
 
     private static void ratio(StringBuilder out, Collection<RunResult> results, String ours, String params,
-            String baseline, String label) {
+            String baseline, String baselineParams, String label) {
         RunResult a = find(results, ours, params);
-        RunResult b = find(results, baseline, "");
+        RunResult b = find(results, baseline, baselineParams);
         if (a == null || b == null) {
             return;
         }
