@@ -134,8 +134,8 @@ public final class JmhReport {
         Result<?> allocB = b.getSecondaryResults().get("gc.alloc.rate.norm");
         out.append("- ").append(label).append(": ").append(Report.num(speed, 2)).append("× the events/s");
         if (allocA != null && allocB != null && allocA.getScore() > 0) {
-            out.append(", ").append(Report.num(allocB.getScore() / allocA.getScore(), 2))
-                    .append("× fewer bytes per event");
+            out.append(", ").append(Report.num(allocA.getScore() / allocB.getScore(), 2))
+                    .append("× the bytes per event");
         }
         out.append('\n');
     }
