@@ -119,6 +119,21 @@ final class DirectWrites implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends a binary message as one or more frames.
+     *
+     * @param ws the connection
+     * @param bytes the message
+     */
+    void sendBinary(WebSocket ws, ByteBuffer bytes) {
+        if (!ws.isOpen() || ws.getDraft() == null) {
+            return;
+        }
+        for (Framedata f : ws.getDraft().createFrames(bytes, false)) {
+            send(ws, f);
+        }
+    }
+
     private void run() {
         try {
             while (!closed) {

@@ -28,6 +28,8 @@ import org.java_websocket.enums.Opcode;
 import org.java_websocket.exceptions.InvalidDataException;
 import org.java_websocket.framing.CloseFrame;
 import org.java_websocket.framing.Framedata;
+import org.java_websocket.framing.PingFrame;
+import org.java_websocket.framing.PongFrame;
 import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.handshake.ServerHandshakeBuilder;
 import org.java_websocket.server.DefaultSSLWebSocketServerFactory;
@@ -69,6 +71,12 @@ public final class WebSocketTestServer implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean echo;
     private volatile int refuseStatus;
+    /**
+     * Writes frames from the sending thread (see {@code DirectWrites}: Java-WebSocket 1.6.0 can
+     * leave a frame sent from a worker or test thread queued until the next send). With TLS the
+     * library's channel is kept and these writes fall back to its own send path.
+     */
+    private final DirectWrites writes = new DirectWrites("WebSocketTestServer-writer");
 
     private WebSocketTestServer(Builder b) {
         this.echo = b.echo;
@@ -76,9 +84,16 @@ public final class WebSocketTestServer implements AutoCloseable {
         this.impl = new Impl(new InetSocketAddress("127.0.0.1", b.port));
         if (b.tls != null) {
             impl.setWebSocketFactory(new DefaultSSLWebSocketServerFactory(b.tls.serverContext()));
+        } else {
+            writes.install(impl);
         }
-        impl.start();
-        impl.awaitStart();
+        try {
+            impl.start();
+            impl.awaitStart();
+        } catch (RuntimeException e) {
+            writes.close();
+            throw e;
+        }
     }
 
     /**
@@ -219,7 +234,7 @@ public final class WebSocketTestServer implements AutoCloseable {
      */
     public void sendText(String text) {
         Objects.requireNonNull(text, "text");
-        open.forEach(ws -> ws.send(text));
+        open.forEach(ws -> writes.sendText(ws, text));
     }
 
     /**
@@ -245,7 +260,13 @@ public final class WebSocketTestServer implements AutoCloseable {
         for (WebSocket ws : open) {
             synchronized (ws) {
                 for (int i = 0; i < pieces.size(); i++) {
-                    ws.sendFragmentedFrame(Opcode.TEXT, pieces.get(i).duplicate(), i == pieces.size() - 1);
+                    if (!ws.isOpen()) {
+                        break;
+                    }
+                    for (Framedata f : ws.getDraft().continuousFrame(Opcode.TEXT, pieces.get(i).duplicate(),
+                            i == pieces.size() - 1)) {
+                        writes.send(ws, f);
+                    }
                 }
             }
         }
@@ -262,14 +283,14 @@ public final class WebSocketTestServer implements AutoCloseable {
         Objects.requireNonNull(prefix, "prefix");
         for (WebSocket ws : open) {
             for (int i = 0; i < count; i++) {
-                ws.send(prefix + i);
+                writes.sendText(ws, prefix + i);
             }
         }
     }
 
     /** Sends a ping to every open connection. */
     public void sendPing() {
-        open.forEach(WebSocket::sendPing);
+        open.forEach(ws -> writes.send(ws, new PingFrame()));
     }
 
     /**
@@ -305,7 +326,7 @@ public final class WebSocketTestServer implements AutoCloseable {
             frame.setCode(code);
             frame.setReason(reason);
             closeSent.add(ws);
-            ws.sendFrame(frame);
+            writes.send(ws, frame);
         }
     }
 
@@ -348,6 +369,8 @@ public final class WebSocketTestServer implements AutoCloseable {
                 impl.stop(500);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } finally {
+                writes.close();
             }
         }
     }
@@ -401,7 +424,9 @@ public final class WebSocketTestServer implements AutoCloseable {
         @Override
         public void onWebsocketPing(WebSocket conn, Framedata f) {
             pings.incrementAndGet();
-            super.onWebsocketPing(conn, f);
+            if (f instanceof PingFrame) {
+                writes.send(conn, new PongFrame((PingFrame) f));
+            }
         }
 
         @Override
@@ -420,14 +445,14 @@ public final class WebSocketTestServer implements AutoCloseable {
             received.add(message);
             untaken.add(message);
             if (echo && conn.getAttachment() == null) {
-                conn.send(message);
+                writes.sendText(conn, message);
             }
         }
 
         @Override
         public void onMessage(WebSocket conn, ByteBuffer message) {
             if (echo && conn.getAttachment() == null) {
-                conn.send(message);
+                writes.sendBinary(conn, message);
             }
         }
 
