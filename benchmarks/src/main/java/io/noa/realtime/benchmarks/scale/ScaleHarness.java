@@ -1,6 +1,7 @@
 package io.noa.realtime.benchmarks.scale;
 
 import io.noa.realtime.ConnectionState;
+import io.noa.realtime.StateChange;
 import io.noa.realtime.RetryPolicy;
 import io.noa.realtime.benchmarks.Report;
 import io.noa.realtime.spi.Transport;
@@ -264,17 +265,8 @@ public final class ScaleHarness {
                     .retryPolicy(RetryPolicy.none())
                     .idleTimeout(Duration.ofMinutes(30))
                     .build();
-            client.on("first", e -> {
-                if (done.compareAndSet(false, true)) {
-                    opening.opened();
-                }
-            });
-            client.onStateChange(c -> {
-                if ((c.to() == ConnectionState.FAILED || c.to() == ConnectionState.DISCONNECTED)
-                        && done.compareAndSet(false, true)) {
-                    opening.failed(c.cause().map(Throwable::toString).orElse(c.to().toString()));
-                }
-            });
+            client.on("first", e -> opened(done, opening));
+            client.onStateChange(c -> failedIfDown(c, done, opening));
             client.connect();
             return client;
         }
@@ -283,19 +275,25 @@ public final class ScaleHarness {
                 .autoConnect(false)
                 .reconnection(false)
                 .build();
-        client.onConnect(() -> {
-            if (done.compareAndSet(false, true)) {
-                opening.opened();
-            }
-        });
-        client.onStateChange(c -> {
-            if ((c.to() == ConnectionState.FAILED || c.to() == ConnectionState.DISCONNECTED)
-                    && done.compareAndSet(false, true)) {
-                opening.failed(c.cause().map(Throwable::toString).orElse(c.to().toString()));
-            }
-        });
+        client.onConnect(() -> opened(done, opening));
+        client.onStateChange(c -> failedIfDown(c, done, opening));
         client.connect();
         return client;
+    }
+
+    /** The first outcome of a connection counts: it opened. */
+    private static void opened(AtomicBoolean done, Opening opening) {
+        if (done.compareAndSet(false, true)) {
+            opening.opened();
+        }
+    }
+
+    /** The first outcome of a connection counts: it failed, or went down before it opened. */
+    private static void failedIfDown(StateChange c, AtomicBoolean done, Opening opening) {
+        if ((c.to() == ConnectionState.FAILED || c.to() == ConnectionState.DISCONNECTED)
+                && done.compareAndSet(false, true)) {
+            opening.failed(c.cause().map(Throwable::toString).orElse(c.to().toString()));
+        }
     }
 
     private static void closeAll(List<AutoCloseable> clients) {

@@ -23,6 +23,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 import java.util.function.Predicate;
 import org.java_websocket.client.WebSocketClient;
 import org.java_websocket.handshake.ServerHandshake;
@@ -256,6 +257,24 @@ public final class WebSocketBench {
         void close();
     }
 
+    /**
+     * Times {@code count} sequential acknowledged emits, each from the call of {@code ask} to its
+     * answer, and checks that every answer carries its own sequence number.
+     */
+    private static double[] timeAcks(String name, int count, IntFunction<CompletableFuture<JsonNode>> ask)
+            throws Exception {
+        double[] micros = new double[count];
+        for (int i = 0; i < count; i++) {
+            long t0 = System.nanoTime();
+            JsonNode answer = ask.apply(i).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            micros[i] = (System.nanoTime() - t0) / 1e3;
+            if (answer.path("seq").asLong(-1) != i) {
+                throw new IllegalStateException(name + ": wrong answer " + answer + " for #" + i);
+            }
+        }
+        return micros;
+    }
+
     private static Map<String, Object> payload(long i) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("roomId", "bench");
@@ -323,16 +342,7 @@ public final class WebSocketBench {
 
         @Override
         public double[] acks(int count) throws Exception {
-            double[] micros = new double[count];
-            for (int i = 0; i < count; i++) {
-                long t0 = System.nanoTime();
-                JsonNode answer = client.emitWithAck("ask", payload(i), WAIT).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-                micros[i] = (System.nanoTime() - t0) / 1e3;
-                if (answer.path("seq").asLong(-1) != i) {
-                    throw new IllegalStateException(name + ": wrong answer " + answer + " for #" + i);
-                }
-            }
-            return micros;
+            return timeAcks(name, count, i -> client.emitWithAck("ask", payload(i), WAIT));
         }
 
         @Override
@@ -454,20 +464,13 @@ public final class WebSocketBench {
 
         @Override
         public double[] acks(int count) throws Exception {
-            double[] micros = new double[count];
-            for (int i = 0; i < count; i++) {
+            return timeAcks(name, count, i -> {
                 long id = nextAck++;
                 CompletableFuture<JsonNode> answer = new CompletableFuture<>();
-                long t0 = System.nanoTime();
                 pending.put(id, answer);
                 ws.send(envelope("ask", payload(i), id));
-                JsonNode data = answer.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-                micros[i] = (System.nanoTime() - t0) / 1e3;
-                if (data.path("seq").asLong(-1) != i) {
-                    throw new IllegalStateException(name + ": wrong answer " + data + " for #" + i);
-                }
-            }
-            return micros;
+                return answer;
+            });
         }
 
         @Override
