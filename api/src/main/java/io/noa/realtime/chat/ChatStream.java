@@ -2,8 +2,8 @@ package io.noa.realtime.chat;
 
 import io.noa.realtime.HttpStatusException;
 import io.noa.realtime.RetryPolicy;
-import io.noa.realtime.internal.HttpExchange;
-import io.noa.realtime.internal.SseBodyReader;
+import io.noa.realtime.sse.HttpExchange;
+import io.noa.realtime.sse.SseBodyReader;
 import io.noa.realtime.spi.StreamingRequest;
 import io.noa.realtime.spi.StreamingResponse;
 import io.noa.realtime.sse.SseEvent;

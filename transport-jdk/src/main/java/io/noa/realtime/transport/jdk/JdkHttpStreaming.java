@@ -3,6 +3,7 @@ package io.noa.realtime.transport.jdk;
 import io.noa.realtime.ConnectTimeoutException;
 import io.noa.realtime.RealtimeException;
 import io.noa.realtime.TransportException;
+import io.noa.realtime.spi.Redact;
 import io.noa.realtime.spi.HttpStreaming;
 import io.noa.realtime.spi.StreamingRequest;
 import io.noa.realtime.spi.StreamingResponse;
@@ -37,7 +38,7 @@ final class JdkHttpStreaming implements HttpStreaming {
     @Override
     public CompletableFuture<StreamingResponse> send(StreamingRequest request) {
         Objects.requireNonNull(request, "request");
-        String target = Targets.describe(request.uri());
+        String target = Redact.url(request.uri());
         HttpClient client;
         HttpRequest jdkRequest;
         try {

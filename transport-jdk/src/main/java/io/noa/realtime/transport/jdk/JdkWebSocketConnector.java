@@ -4,6 +4,7 @@ import io.noa.realtime.ConnectTimeoutException;
 import io.noa.realtime.HandshakeException;
 import io.noa.realtime.RealtimeException;
 import io.noa.realtime.TransportException;
+import io.noa.realtime.spi.Redact;
 import io.noa.realtime.spi.Headers;
 import io.noa.realtime.spi.TransportOptions;
 import io.noa.realtime.spi.WebSocketConnector;
@@ -54,12 +55,12 @@ final class JdkWebSocketConnector implements WebSocketConnector {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("ws") && !scheme.equals("wss")) {
             return CompletableFuture.failedFuture(new IllegalArgumentException(
-                    "uri must be a ws or wss URI, was " + Targets.describe(uri)));
+                    "uri must be a ws or wss URI, was " + Redact.url(uri)));
         }
         if (timeout.isZero() || timeout.isNegative()) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("timeout must be positive, was " + timeout));
         }
-        String target = Targets.describe(uri);
+        String target = Redact.url(uri);
         WebSocket.Builder builder;
         try {
             builder = clients.forConnectTimeout(timeout).newWebSocketBuilder().connectTimeout(timeout);

@@ -1,6 +1,6 @@
 package io.noa.realtime.transport.netty;
 
-import io.noa.realtime.internal.Redaction;
+import io.noa.realtime.spi.Redact;
 import java.net.URI;
 import java.util.Locale;
 
@@ -27,10 +27,10 @@ final class Endpoint {
         boolean secure = scheme.equals("https") || scheme.equals("wss");
         String host = uri.getHost();
         if (host == null) {
-            throw new IllegalArgumentException("URI has no host: " + Redaction.url(uri));
+            throw new IllegalArgumentException("URI has no host: " + Redact.url(uri));
         }
         int port = uri.getPort() >= 0 ? uri.getPort() : secure ? 443 : 80;
-        return new Endpoint(host, port, secure, Redaction.url(uri));
+        return new Endpoint(host, port, secure, Redact.url(uri));
     }
 
     String host() {

@@ -10,7 +10,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.noa.realtime.ConnectTimeoutException;
-import io.noa.realtime.internal.Redaction;
+import io.noa.realtime.spi.Redact;
 import io.noa.realtime.spi.Headers;
 import io.noa.realtime.spi.WebSocketConnector;
 import io.noa.realtime.spi.WebSocketListener;
@@ -40,7 +40,7 @@ final class NettyWebSocketConnector implements WebSocketConnector {
         Objects.requireNonNull(listener, "listener");
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("ws") && !scheme.equals("wss")) {
-            throw new IllegalArgumentException("WebSocket URI must use ws or wss: " + Redaction.url(uri));
+            throw new IllegalArgumentException("WebSocket URI must use ws or wss: " + Redact.url(uri));
         }
         if (timeout.isZero() || timeout.isNegative()) {
             throw new IllegalArgumentException("timeout must be positive, was " + timeout);

@@ -1,8 +1,9 @@
-package io.noa.realtime.internal;
+package io.noa.realtime.sse;
 
 import io.noa.realtime.HttpStatusException;
 import io.noa.realtime.RetryPolicy;
 import io.noa.realtime.TransportException;
+import io.noa.realtime.internal.Redaction;
 import io.noa.realtime.spi.HttpStreaming;
 import io.noa.realtime.spi.StreamingRequest;
 import io.noa.realtime.spi.StreamingResponse;

@@ -1,7 +1,6 @@
-package io.noa.realtime.internal;
+package io.noa.realtime.sse;
 
 import io.noa.realtime.IdleTimeoutException;
-import io.noa.realtime.sse.SseParser;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package io.noa.realtime.internal;
+package io.noa.realtime.sse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

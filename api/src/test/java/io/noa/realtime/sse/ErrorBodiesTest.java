@@ -1,4 +1,4 @@
-package io.noa.realtime.internal;
+package io.noa.realtime.sse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
