@@ -62,14 +62,24 @@ public final class Redaction {
     }
 
     /**
-     * Whether a header's value must never be printed.
+     * Whether a header's value must never be printed, and must not follow a redirect to another
+     * origin: authorization and cookies, and every name that looks like an API key or token
+     * ({@code x-api-key}, {@code api-key}, {@code apikey}, {@code api_key}, {@code x-auth-token},
+     * anything ending in {@code key}, or holding {@code token}, {@code secret}, {@code password},
+     * {@code auth} or {@code session}), in any case and with {@code -} or {@code _}.
      *
      * @param name header name, any case
      * @return true for authorization, cookies and API-key headers
      */
     public static boolean isSecretHeader(String name) {
         String n = name.toLowerCase(Locale.ROOT);
-        return SECRET_HEADERS.contains(n) || n.contains("token") || n.contains("secret") || n.endsWith("-key");
+        if (SECRET_HEADERS.contains(n)) {
+            return true;
+        }
+        String squashed = n.replace("-", "").replace("_", "");
+        return squashed.endsWith("key") || squashed.contains("token") || squashed.contains("secret")
+                || squashed.contains("password") || squashed.contains("auth") || squashed.contains("session")
+                || squashed.contains("cookie") || squashed.contains("credential");
     }
 
     /**

@@ -198,15 +198,17 @@ public final class Headers {
          * Adds a value, keeping existing values of the same name.
          *
          * @param name a valid header name
-         * @param value the value; must not contain CR or LF
+         * @param value the value: tabs, spaces and characters from U+0021 to U+00FF except DEL; no
+         *     CR, LF or other control character, nothing above U+00FF (HTTP sends one byte per
+         *     character)
          * @return this builder
+         * @throws IllegalArgumentException naming the header and the position of the first bad
+         *     character; the value itself is never printed, since it is often a credential
          */
         public Builder add(String name, String value) {
             checkName(name);
             Objects.requireNonNull(value, "value");
-            if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
-                throw new IllegalArgumentException("header value for '" + name + "' must not contain CR or LF");
-            }
+            checkValue(name, value);
             namesAndValues.add(name);
             namesAndValues.add(value);
             return this;
@@ -258,6 +260,17 @@ public final class Headers {
          */
         public Headers build() {
             return namesAndValues.isEmpty() ? EMPTY : new Headers(List.copyOf(namesAndValues));
+        }
+
+        private static void checkValue(String name, String value) {
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if ((c < 0x20 && c != '\t') || c == 0x7f || c > 0xff) {
+                    throw new IllegalArgumentException("header '" + name + "' has a character HTTP does not allow at index "
+                            + i + " (U+" + String.format("%04X", (int) c) + "): check the value configured for it"
+                            + " (the value itself is not shown; it may be a credential)");
+                }
+            }
         }
 
         private static void checkName(String name) {

@@ -38,9 +38,35 @@ class HeadersTest {
 
     @Test
     void rejectsHeaderInjection() {
-        assertThatThrownBy(() -> Headers.builder().add("X", "a\r\nEvil: 1")).hasMessageContaining("CR or LF");
+        assertThatThrownBy(() -> Headers.builder().add("X", "a\r\nEvil: 1"))
+                .hasMessageContaining("header 'X'").hasMessageContaining("index 1 (U+000D)").hasMessageNotContaining("Evil");
         assertThatThrownBy(() -> Headers.builder().add("Bad Name", "v")).hasMessageContaining("header name");
         assertThatThrownBy(() -> Headers.builder().add("", "v")).hasMessageContaining("empty");
+    }
+
+    @Test
+    void aBadCharacterInAKeyNamesTheHeaderNeverTheValue() {
+        for (String bad : List.of("Bearer sk-live-123\n", "Bearer sk-live-123\u0000", "Bearer sk-live-\u20ac123",
+                "Bearer sk-live-123\u007f")) {
+            assertThatThrownBy(() -> Headers.builder().add("Authorization", bad))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("header 'Authorization'")
+                    .hasMessageNotContaining("sk-live");
+        }
+        assertThat(Headers.builder().add("X-Ok", "tab\tand space and Latin-1 \u00e9").build().first("x-ok")).isPresent();
+    }
+
+    @Test
+    void everyApiKeySpellingIsASecret() {
+        for (String name : List.of("Authorization", "Proxy-Authorization", "Cookie", "X-Api-Key", "api-key", "apikey",
+                "api_key", "X_API_KEY", "x-auth-token", "X-Goog-Api-Key", "OpenAI-Api-Key", "x-session-id", "X-Secret")) {
+            Headers h = Headers.builder().add(name, "sk-planted").build();
+            assertThat(Redact.isSecretHeader(name)).as(name).isTrue();
+            assertThat(h.toString()).as(name).doesNotContain("sk-planted");
+        }
+        assertThat(Redact.isSecretHeader("Content-Type")).isFalse();
+        assertThat(Redact.isSecretHeader("Accept")).isFalse();
+        assertThat(Redact.isSecretHeader("Last-Event-ID")).isFalse();
     }
 
     @Test
