@@ -125,6 +125,41 @@ public final class StreamChunk {
     }
 
     /**
+     * The content text this chunk adds to the first choice, like openai-java's
+     * {@code chunk.choices().get(0).delta().content()} without the empty-list and null checks.
+     *
+     * @return the first choice's content delta, if this chunk has one
+     */
+    public Optional<String> content() {
+        return firstDelta().flatMap(Delta::content);
+    }
+
+    /**
+     * The reasoning text this chunk adds to the first choice ({@code reasoning_content} /
+     * {@code reasoning}, whichever the server sends).
+     *
+     * @return the first choice's reasoning delta, if this chunk has one
+     */
+    public Optional<String> reasoning() {
+        return firstDelta().flatMap(Delta::reasoning);
+    }
+
+    /**
+     * The first choice's finish reason, as the server spelled it ({@code "stop"},
+     * {@code "length"}, {@code "tool_calls"}, …), on the chunk that ends that choice.
+     *
+     * @return the raw finish reason, if this chunk carries one
+     * @see FinishReason
+     */
+    public Optional<String> finishReason() {
+        return choices.isEmpty() ? Optional.empty() : choices.get(0).finishReason();
+    }
+
+    private Optional<Delta> firstDelta() {
+        return choices.isEmpty() ? Optional.empty() : choices.get(0).delta();
+    }
+
+    /**
      * The usage, wherever it rides (its own chunk, the finish chunk, or every chunk).
      *
      * @return the usage, if non-null

@@ -36,6 +36,23 @@ class OpenAiChunkDecoderTest {
     }
 
     @Test
+    void shortcutsReadTheFirstChoice() {
+        StreamChunk c = one("{\"id\":\"a\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\","
+                + "\"reasoning_content\":\"think\"},\"finish_reason\":\"stop\"},{\"index\":1,\"delta\":{\"content\":\"no\"}}]}");
+        assertThat(c.content()).contains("Hi");
+        assertThat(c.reasoning()).contains("think");
+        assertThat(c.finishReason()).contains("stop");
+        StreamChunk usageOnly = one("{\"id\":\"a\",\"choices\":[],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2,"
+                + "\"total_tokens\":3}}");
+        assertThat(usageOnly.content()).isEmpty();
+        assertThat(usageOnly.reasoning()).isEmpty();
+        assertThat(usageOnly.finishReason()).isEmpty();
+        StreamChunk roleOnly = one("{\"id\":\"a\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\"}}]}");
+        assertThat(roleOnly.content()).isEmpty();
+        assertThat(roleOnly.finishReason()).isEmpty();
+    }
+
+    @Test
     void unknownFieldsInEveryObjectAreKeptOrSkippedNeverFatal() {
         StreamChunk c = one("{\"id\":\"a\",\"x_top\":{\"k\":[1,2]},\"choices\":[{\"index\":0,\"x_choice\":true,"
                 + "\"delta\":{\"content\":\"hi\",\"x_delta\":\"v\",\"tool_calls\":[{\"index\":0,\"x_call\":1,"
