@@ -18,8 +18,13 @@ import java.util.function.DoubleSupplier;
  * capped at {@code maxDelay}, randomized by {@code randomizationFactor} (0 means no jitter, so
  * the delays are exact), at most {@code maxRetries} retries (or unlimited). A server may
  * override the next delay: an SSE {@code retry:} field replaces the initial delay, and a
- * {@code Retry-After} (or {@code retry-after-ms}) header replaces the whole computed delay; both
- * are capped at {@code maxServerDelay}. Immutable and thread-safe.
+ * {@code Retry-After} (or {@code retry-after-ms}) header sets the least the next delay may be;
+ * both are capped at {@code maxServerDelay}. Immutable and thread-safe.
+ *
+ * <p>Storms are bounded: no delay is ever shorter than {@code minDelay} (100 ms by default, never
+ * above {@code maxDelay}), whatever the server says ({@code retry: 0}, {@code Retry-After: 0}),
+ * and backoff keeps growing across connections that die young: a client resets its attempt count
+ * only after a connection stayed up for {@code healthyAfter} (2 s by default).
  *
  * <pre>{@code
  * RetryPolicy policy = RetryPolicy.builder()
@@ -48,6 +53,8 @@ public final class RetryPolicy {
     private final double multiplier;
     private final double randomizationFactor;
     private final Duration maxServerDelay;
+    private final Duration minDelay;
+    private final Duration healthyAfter;
 
     private RetryPolicy(Builder b) {
         this.maxRetries = b.maxRetries;
@@ -56,11 +63,13 @@ public final class RetryPolicy {
         this.multiplier = b.multiplier;
         this.randomizationFactor = b.randomizationFactor;
         this.maxServerDelay = b.maxServerDelay;
+        this.minDelay = min(b.minDelay, b.maxDelay);
+        this.healthyAfter = b.healthyAfter;
     }
 
     /**
      * The defaults: 5 retries, 1 s initial delay, 30 s maximum, multiplier 2, randomization 0.5,
-     * server overrides capped at 60 s.
+     * server overrides capped at 60 s, no delay below 100 ms, a connection healthy after 2 s.
      *
      * @return the default policy
      */
@@ -99,6 +108,8 @@ public final class RetryPolicy {
         b.multiplier = multiplier;
         b.randomizationFactor = randomizationFactor;
         b.maxServerDelay = maxServerDelay;
+        b.minDelay = minDelay;
+        b.healthyAfter = healthyAfter;
         return b;
     }
 
@@ -158,6 +169,36 @@ public final class RetryPolicy {
     }
 
     /**
+     * The least any delay may be, server-requested ones included (at most {@link #maxDelay()}).
+     *
+     * @return the floor
+     */
+    public Duration minDelay() {
+        return minDelay;
+    }
+
+    /**
+     * How long a connection must stay up before it counts as healthy, so that the next failure
+     * starts the backoff again from the first delay. A connection that dies younger keeps the
+     * attempt count growing, so a server that accepts and drops at once cannot cause a storm.
+     *
+     * @return the duration
+     */
+    public Duration healthyAfter() {
+        return healthyAfter;
+    }
+
+    /**
+     * Whether a connection that was up for {@code uptime} counts as healthy.
+     *
+     * @param uptime how long it was up
+     * @return {@code uptime >= healthyAfter()}
+     */
+    public boolean isHealthy(Duration uptime) {
+        return uptime.compareTo(healthyAfter) >= 0;
+    }
+
+    /**
      * Whether another retry is allowed after {@code retriesSoFar} retries.
      *
      * @param retriesSoFar retries already made (0 before the first retry)
@@ -185,15 +226,17 @@ public final class RetryPolicy {
      * @return the delay
      */
     public Duration delayForAttempt(int attempt, DoubleSupplier random) {
-        return jitter(backoff(initialDelay, attempt), random);
+        return atLeastFloor(jitter(backoff(initialDelay, attempt), random));
     }
 
     /**
-     * The delay before retry number {@code attempt}, honouring the server's wishes: a
-     * {@code retryAfter} (from {@code Retry-After} or {@code retry-after-ms}) replaces the computed
-     * delay; otherwise a {@code serverRetry} (the SSE {@code retry:} field) replaces the initial
-     * delay, and backoff and jitter apply as usual. Server values are capped at
-     * {@link #maxServerDelay()}.
+     * The delay before retry number {@code attempt}, honouring the server's wishes without letting
+     * them cause a storm: a {@code retryAfter} (from {@code Retry-After} or {@code retry-after-ms})
+     * is the least the delay may be, and from the second retry in a row on the delay is also at
+     * least {@code minDelay * multiplier^attempt} (so {@code Retry-After: 0} answered again and
+     * again backs off); otherwise a {@code serverRetry} (the SSE {@code retry:} field) replaces the
+     * initial delay, and backoff and jitter apply as usual. Server values are capped at
+     * {@link #maxServerDelay()}; no result is below {@link #minDelay()}.
      *
      * @param attempt the zero-based retry number
      * @param serverRetry the last SSE {@code retry:} value, if any
@@ -204,13 +247,15 @@ public final class RetryPolicy {
         Objects.requireNonNull(serverRetry, "serverRetry");
         Objects.requireNonNull(retryAfter, "retryAfter");
         if (retryAfter.isPresent()) {
-            return min(nonNegative(retryAfter.get()), maxServerDelay);
+            Duration asked = min(nonNegative(retryAfter.get()), maxServerDelay);
+            Duration grown = backoff(minDelay, attempt);
+            return atLeastFloor(asked.compareTo(grown) >= 0 ? asked : grown);
         }
         if (serverRetry.isPresent()) {
-            Duration base = min(nonNegative(serverRetry.get()), maxServerDelay);
+            Duration base = max(min(nonNegative(serverRetry.get()), maxServerDelay), minDelay);
             Duration grown = backoffUncapped(base, attempt);
             Duration cap = maxDelay.compareTo(base) > 0 ? maxDelay : base;
-            return min(jitter(min(grown, cap), ThreadLocalRandom.current()::nextDouble), cap);
+            return atLeastFloor(min(jitter(min(grown, cap), ThreadLocalRandom.current()::nextDouble), cap));
         }
         return delayForAttempt(attempt);
     }
@@ -238,6 +283,14 @@ public final class RetryPolicy {
         double r = random.getAsDouble();
         double jittered = ms * (1 - randomizationFactor + 2 * randomizationFactor * r);
         return min(Duration.ofMillis(Math.max(0, Math.round(jittered))), maxDelay.compareTo(d) > 0 ? maxDelay : d);
+    }
+
+    private Duration atLeastFloor(Duration d) {
+        return max(d, minDelay);
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     private static Duration min(Duration a, Duration b) {
@@ -354,7 +407,8 @@ public final class RetryPolicy {
     public String toString() {
         return "RetryPolicy{maxRetries=" + (maxRetries == UNLIMITED ? "unlimited" : String.valueOf(maxRetries))
                 + ", initialDelay=" + initialDelay + ", maxDelay=" + maxDelay + ", multiplier=" + multiplier
-                + ", randomizationFactor=" + randomizationFactor + ", maxServerDelay=" + maxServerDelay + '}';
+                + ", randomizationFactor=" + randomizationFactor + ", maxServerDelay=" + maxServerDelay
+                + ", minDelay=" + minDelay + ", healthyAfter=" + healthyAfter + '}';
     }
 
     /** Builds a {@link RetryPolicy}. Not thread-safe. */
@@ -365,6 +419,8 @@ public final class RetryPolicy {
         private double multiplier = 2.0;
         private double randomizationFactor = 0.5;
         private Duration maxServerDelay = Duration.ofSeconds(60);
+        private Duration minDelay = Duration.ofMillis(100);
+        private Duration healthyAfter = Duration.ofSeconds(2);
 
         private Builder() {}
 
@@ -450,6 +506,32 @@ public final class RetryPolicy {
          */
         public Builder maxServerDelay(Duration maxServerDelay) {
             this.maxServerDelay = nonNegativeArg(maxServerDelay, "maxServerDelay");
+            return this;
+        }
+
+        /**
+         * The least any delay may be, including delays a server asks for ({@code retry: 0},
+         * {@code Retry-After: 0}). Used as at most {@code maxDelay}. Zero removes the floor, which
+         * lets a misbehaving server make the client reconnect as fast as the network allows: keep
+         * it for tests against your own servers.
+         *
+         * @param minDelay zero or positive; default 100 ms
+         * @return this builder
+         */
+        public Builder minDelay(Duration minDelay) {
+            this.minDelay = nonNegativeArg(minDelay, "minDelay");
+            return this;
+        }
+
+        /**
+         * How long a connection must stay up before the attempt count is reset.
+         *
+         * @param healthyAfter zero or positive; default 2 s
+         * @return this builder
+         * @see RetryPolicy#healthyAfter()
+         */
+        public Builder healthyAfter(Duration healthyAfter) {
+            this.healthyAfter = nonNegativeArg(healthyAfter, "healthyAfter");
             return this;
         }
 

@@ -119,7 +119,7 @@ class RetryPolicyTest {
 
     @Test
     void serverRetryFieldReplacesInitialDelay() {
-        RetryPolicy p = noJitter();
+        RetryPolicy p = noJitter().toBuilder().minDelay(Duration.ofMillis(10)).build();
         assertThat(p.delayForAttempt(0, Optional.of(Duration.ofMillis(50)), Optional.empty()))
                 .isEqualTo(Duration.ofMillis(50));
         assertThat(p.delayForAttempt(2, Optional.of(Duration.ofMillis(50)), Optional.empty()))
@@ -130,6 +130,48 @@ class RetryPolicyTest {
         assertThat(p.delayForAttempt(0, Optional.of(Duration.ofDays(2)), Optional.empty()))
                 .isEqualTo(Duration.ofSeconds(60));
         assertThat(p.delayForAttempt(0, Optional.empty(), Optional.empty())).isEqualTo(Duration.ofMillis(100));
+    }
+
+    @Test
+    void serverZeroDelaysCannotCauseAStorm() {
+        RetryPolicy p = RetryPolicy.defaults();
+        assertThat(p.minDelay()).isEqualTo(Duration.ofMillis(100));
+        // retry: 0 then close, again and again: never below the floor, and growing with the attempts
+        assertThat(p.delayForAttempt(0, Optional.of(Duration.ZERO), Optional.empty())).isGreaterThanOrEqualTo(Duration.ofMillis(100));
+        assertThat(p.delayForAttempt(6, Optional.of(Duration.ZERO), Optional.empty())).isGreaterThanOrEqualTo(Duration.ofMillis(3200));
+        // 503 with Retry-After: 0 answered again and again backs off too
+        RetryPolicy exact = RetryPolicy.builder().randomizationFactor(0).build();
+        assertThat(exact.delayForAttempt(0, Optional.empty(), Optional.of(Duration.ZERO))).isEqualTo(Duration.ofMillis(100));
+        assertThat(exact.delayForAttempt(1, Optional.empty(), Optional.of(Duration.ZERO))).isEqualTo(Duration.ofMillis(200));
+        assertThat(exact.delayForAttempt(4, Optional.empty(), Optional.of(Duration.ZERO))).isEqualTo(Duration.ofMillis(1600));
+        assertThat(exact.delayForAttempt(30, Optional.empty(), Optional.of(Duration.ZERO))).isEqualTo(Duration.ofSeconds(30));
+        // a user's own zero delays get the floor as well
+        RetryPolicy zero = RetryPolicy.builder().initialDelay(Duration.ZERO).randomizationFactor(0).build();
+        assertThat(zero.delayForAttempt(0)).isEqualTo(Duration.ofMillis(100));
+        long sum = 0;
+        for (int attempt = 0; attempt < 20; attempt++) {
+            sum += p.delayForAttempt(attempt, Optional.of(Duration.ZERO), Optional.of(Duration.ZERO)).toMillis();
+        }
+        assertThat(20 * 1000.0 / sum).as("reconnects per second over 20 quick failures").isLessThan(2.0);
+    }
+
+    @Test
+    void floorIsConfigurableAndNeverAboveMaxDelay() {
+        RetryPolicy none = RetryPolicy.builder().minDelay(Duration.ZERO).initialDelay(Duration.ZERO).randomizationFactor(0).build();
+        assertThat(none.delayForAttempt(3, Optional.of(Duration.ZERO), Optional.empty())).isEqualTo(Duration.ZERO);
+        RetryPolicy tight = RetryPolicy.builder().initialDelay(Duration.ofMillis(10)).maxDelay(Duration.ofMillis(50)).build();
+        assertThat(tight.minDelay()).isEqualTo(Duration.ofMillis(50));
+        assertThat(tight.delayForAttempt(0, Optional.of(Duration.ZERO), Optional.empty())).isEqualTo(Duration.ofMillis(50));
+        assertThatThrownBy(() -> RetryPolicy.builder().minDelay(Duration.ofMillis(-1))).hasMessageContaining("minDelay");
+        assertThat(RetryPolicy.defaults().toBuilder().build().toString()).contains("minDelay=PT0.1S", "healthyAfter=PT2S");
+    }
+
+    @Test
+    void aConnectionIsHealthyOnlyAfterItLivedAWhile() {
+        RetryPolicy p = RetryPolicy.builder().healthyAfter(Duration.ofSeconds(5)).build();
+        assertThat(p.isHealthy(Duration.ofMillis(10))).isFalse();
+        assertThat(p.isHealthy(Duration.ofSeconds(5))).isTrue();
+        assertThat(RetryPolicy.defaults().healthyAfter()).isEqualTo(Duration.ofSeconds(2));
     }
 
     @Test
