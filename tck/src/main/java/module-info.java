@@ -5,7 +5,7 @@
  */
 module io.noa.realtime.tck {
     requires transitive io.noa.realtime.api;
-    requires transitive io.noa.realtime.testkit;
+    requires io.noa.realtime.testkit;
     requires transitive org.junit.jupiter.api;
     requires org.assertj.core;
     requires awaitility;
