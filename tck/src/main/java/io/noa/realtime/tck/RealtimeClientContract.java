@@ -41,6 +41,9 @@ public abstract class RealtimeClientContract extends TransportContractSupport {
 
     /** The message payload used in these tests. */
     public static final class Chat {
+        /** An empty message, for Jackson. */
+        public Chat() {}
+
         /** Room. */
         public String roomId;
         /** Sender. */
