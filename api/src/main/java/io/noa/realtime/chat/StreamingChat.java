@@ -59,6 +59,11 @@ public final class StreamingChat implements AutoCloseable {
     private final Settings settings;
     private final boolean ownsTransport;
     private final SerialExecutor callbacks;
+    /**
+     * Guards {@link #messages} and {@link #closed}. Lock order: a stream's lock, then this one
+     * (a stream publishes its snapshots under its own lock), never the reverse: nothing is called
+     * on a stream or a call while this lock is held (issue 17 defect 1 was such a cycle).
+     */
     private final Object lock = new Object();
     private final LinkedHashMap<String, StreamingMessage> messages = new LinkedHashMap<>();
     private final Map<String, ChatStream> active = new ConcurrentHashMap<>();

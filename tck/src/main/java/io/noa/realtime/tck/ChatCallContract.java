@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.noa.realtime.HttpStatusException;
+import io.noa.realtime.LimitExceededException;
 import io.noa.realtime.RetryPolicy;
 import io.noa.realtime.chat.ChatCall;
 import io.noa.realtime.chat.ChatRequest;
@@ -13,9 +14,14 @@ import io.noa.realtime.chat.StreamingChat;
 import io.noa.realtime.chat.StreamingMessage;
 import io.noa.realtime.testkit.MockInferenceServer;
 import io.noa.realtime.testkit.MockResponse;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
@@ -273,6 +279,113 @@ public abstract class ChatCallContract extends TransportContractSupport {
             await().atMost(WAIT).until(() -> lateChunks.completions.get() == 1);
             assertThat(lateChunks.error.get()).isNull();
         }
+    }
+
+    /**
+     * Contract: sixteen threads calling send / sendMessage / cancel / cancelStream / cancelAll /
+     * messages / forget / close on one chat, in a random order, never deadlock (checked with
+     * {@link ThreadMXBean#findDeadlockedThreads()} while they run) and all finish.
+     *
+     * @throws Exception when a thread fails
+     */
+    @Test
+    public void sixteenThreadsSendingAndCancellingNeverDeadlock() throws Exception {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        try (MockInferenceServer server = MockInferenceServer.builder().defaultReply("a few tokens for everyone")
+                .tokenDelay(Duration.ofMillis(1)).start()) {
+            for (int round = 0; round < 3; round++) {
+                StreamingChat chat = StreamingChat.builder(server.chatUri()).transport(newTransport()).model("m")
+                        .retryPolicy(RetryPolicy.none()).maxConcurrentStreams(10_000).build();
+                List<Thread> workers = new ArrayList<>();
+                List<Throwable> failures = new CopyOnWriteArrayList<>();
+                List<String> ids = new CopyOnWriteArrayList<>();
+                List<ChatCall> calls = new CopyOnWriteArrayList<>();
+                for (int t = 0; t < 16; t++) {
+                    long seed = round * 100L + t;
+                    Thread worker = new Thread(() -> {
+                        Random random = new Random(seed);
+                        for (int i = 0; i < 150; i++) {
+                            try {
+                                step(chat, random, ids, calls, i);
+                            } catch (IllegalStateException | LimitExceededException expected) {
+                                // closed, or too many streams: both are answers, not hangs
+                            } catch (Throwable e) {
+                                failures.add(e);
+                                return;
+                            }
+                        }
+                    }, "chat-stress-" + t);
+                    worker.setDaemon(true);
+                    workers.add(worker);
+                }
+                workers.forEach(Thread::start);
+                AtomicReference<long[]> deadlocked = new AtomicReference<>();
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
+                    deadlocked.set(threads.findDeadlockedThreads());
+                    return deadlocked.get() != null || workers.stream().noneMatch(Thread::isAlive);
+                });
+                assertThat(deadlocked.get()).as(() -> "deadlocked threads:\n" + describe(threads, deadlocked.get()))
+                        .isNull();
+                assertThat(failures).isEmpty();
+                chat.close();
+                for (ChatCall call : calls) {
+                    assertThat(finalOf(call.result()).isStreaming()).isFalse();
+                }
+            }
+        }
+    }
+
+    private static void step(StreamingChat chat, Random random, List<String> ids, List<ChatCall> calls, int i) {
+        if (i == 120 && random.nextInt(4) == 0) {
+            chat.close(); // late in the run, by about a quarter of the threads
+            return;
+        }
+        switch (random.nextInt(8)) {
+            case 0:
+            case 1:
+                ids.add(chat.sendMessage(REQUEST));
+                break;
+            case 2:
+                ChatCall call = chat.send(REQUEST);
+                calls.add(call);
+                ids.add(call.id());
+                break;
+            case 3:
+                chat.cancelAll();
+                break;
+            case 4:
+                if (!ids.isEmpty()) {
+                    chat.cancelStream(ids.get(random.nextInt(ids.size())));
+                }
+                break;
+            case 5:
+                if (!calls.isEmpty()) {
+                    ChatCall c = calls.get(random.nextInt(calls.size()));
+                    if (random.nextBoolean()) {
+                        c.cancel();
+                    } else {
+                        c.result().cancel(true);
+                    }
+                }
+                break;
+            case 6:
+                chat.messages();
+                chat.connectionState();
+                break;
+            default:
+                if (!ids.isEmpty()) {
+                    chat.forget(ids.get(random.nextInt(ids.size())));
+                }
+                break;
+        }
+    }
+
+    private static String describe(ThreadMXBean threads, long[] ids) {
+        StringBuilder b = new StringBuilder();
+        for (ThreadInfo info : threads.getThreadInfo(ids, true, true)) {
+            b.append(info);
+        }
+        return b.toString();
     }
 
     /** Records the signals of one subscriber to {@link ChatCall#updates()}. */
