@@ -256,7 +256,8 @@ public final class StreamingChat implements AutoCloseable {
     // ---------------------------------------------------------------- state
 
     /**
-     * All messages sent through {@link #sendMessage}, oldest first, each as its latest snapshot.
+     * All messages sent through {@link #send} or {@link #sendMessage}, oldest first, each as its
+     * latest snapshot.
      *
      * @return an immutable, ordered snapshot
      */
@@ -269,7 +270,7 @@ public final class StreamingChat implements AutoCloseable {
     /**
      * The latest snapshot of one message.
      *
-     * @param id the id {@link #sendMessage} returned
+     * @param id the id {@link #sendMessage} returned ({@link ChatCall#id()})
      * @return the snapshot, if the id is known
      */
     public Optional<StreamingMessage> message(String id) {

@@ -68,7 +68,7 @@ public final class RxRealtime {
 
     private static <T> Observable<T> listen(Function<Consumer<T>, Subscription> register) {
         return Observable.fromPublisher(FlowAdapters.toPublisher(
-                Listeners.publisher(register, Listeners.DEFAULT_MAX_BUFFERED, "RxRealtime (request more)")));
+                Listeners.publisher(register, Listeners.DEFAULT_MAX_BUFFERED, "Listeners.DEFAULT_MAX_BUFFERED")));
     }
 
     /**
