@@ -62,6 +62,9 @@ public final class ChatCall {
             @Override
             public void onSnapshot(StreamingMessage message) {
                 if (message.isStreaming()) {
+                    if (updates.isCompleted()) {
+                        return; // a chunk decoded in the same read as a cancel: the end stands
+                    }
                     updates.publish(message);
                 }
                 also.onSnapshot(message);
@@ -160,7 +163,8 @@ public final class ChatCall {
      * It completes on the chat's callback executor (by default the transport's I/O thread: chain
      * no blocking work on it).
      *
-     * <p>Each call returns a new future. Cancelling it ({@code result().cancel(true)}) cancels
+     * <p>Each call returns a new future (call it once and keep it; every future stays registered
+     * until the call ends). Cancelling it ({@code result().cancel(true)}) cancels
      * the stream, exactly like {@link #cancel()}; the futures other callers hold then complete
      * normally with the CANCELLED snapshot.
      *
