@@ -37,12 +37,14 @@ import java.util.function.Supplier;
  *         .apiKey(System.getenv("OPENAI_API_KEY"))
  *         .model("gpt-4o-mini")
  *         .build()) {
- *     chat.onUpdate(Duration.ofMillis(50), m -> render(m.id(), m.content(), m.isStreaming()));
- *     String id = chat.sendMessage(List.of(Message.user("Write a haiku about TCP")));
+ *     StreamingMessage answer = chat.send(ChatRequest.builder()
+ *             .message(Message.user("Write a haiku about TCP")).build()).result().get();
+ *     // or, for a UI: chat.onUpdate(Duration.ofMillis(50), m -> render(m.id(), m.content(), m.isStreaming()));
  * }
  * }</pre>
  *
- * <p>Every {@link #sendMessage} starts an independent stream; many may run at once. The POST is
+ * <p>Every {@link #send} (and {@link #sendMessage}, which returns only the id) starts an
+ * independent stream; many may run at once. The POST is
  * retried (per the {@link RetryPolicy}) only while no byte of the answer has arrived; after that a
  * failure ends the message in {@code ERROR} or {@code TRUNCATED}, and a stream that ended
  * normally is never sent again, so a completion is never billed twice. A message completes at
@@ -57,6 +59,11 @@ public final class StreamingChat implements AutoCloseable {
     private final Settings settings;
     private final boolean ownsTransport;
     private final SerialExecutor callbacks;
+    /**
+     * Guards {@link #messages} and {@link #closed}. Lock order: a stream's lock, then this one
+     * (a stream publishes its snapshots under its own lock), never the reverse: nothing is called
+     * on a stream or a call while this lock is held (issue 17 defect 1 was such a cycle).
+     */
     private final Object lock = new Object();
     private final LinkedHashMap<String, StreamingMessage> messages = new LinkedHashMap<>();
     private final Map<String, ChatStream> active = new ConcurrentHashMap<>();
@@ -115,8 +122,9 @@ public final class StreamingChat implements AutoCloseable {
     }
 
     /**
-     * Starts streaming an answer to {@code request}; follow it through {@link #messages()},
-     * {@link #message(String)} and {@link #onUpdate}.
+     * Starts streaming an answer to {@code request} and returns its id at once; follow it through
+     * {@link #messages()}, {@link #message(String)} and {@link #onUpdate}. The same as
+     * {@code send(request).id()}.
      *
      * @param request the request
      * @return the new message's id, at once
@@ -124,10 +132,30 @@ public final class StreamingChat implements AutoCloseable {
      * @throws IllegalStateException when the client is closed or no model is known
      */
     public String sendMessage(ChatRequest request) {
+        return send(request).id();
+    }
+
+    /**
+     * Starts streaming an answer to {@code request} and returns its handle at once: wait for the
+     * final snapshot with {@link ChatCall#result()}, follow this message only with
+     * {@link ChatCall#updates()}, cancel it with {@link ChatCall#cancel()}. The message is also
+     * listed in {@link #messages()} and reported to {@link #onUpdate} listeners, like every
+     * message sent through {@link #sendMessage}.
+     *
+     * <pre>{@code
+     * StreamingMessage answer = chat.send(request).result().get();
+     * }</pre>
+     *
+     * @param request the request
+     * @return the call's handle, at once
+     * @throws LimitExceededException when {@link Builder#maxConcurrentStreams} streams are active
+     * @throws IllegalStateException when the client is closed or no model is known
+     */
+    public ChatCall send(ChatRequest request) {
         Objects.requireNonNull(request, "request");
         byte[] body = request.toJson(settings.model);
         String id = "msg_" + UUID.randomUUID().toString().replace("-", "");
-        ChatStream stream = new ChatStream(settings, id, body, new ChatStream.Listener() {
+        ChatCall call = new ChatCall(id, settings, body, callbacks, new ChatStream.Listener() {
             @Override
             public void onChunk(StreamChunk chunk) {}
 
@@ -140,7 +168,9 @@ public final class StreamingChat implements AutoCloseable {
             public void onEnd(StreamingMessage message) {
                 active.remove(message.id());
             }
-        }, () -> true);
+        });
+        ChatStream stream = call.stream();
+        StreamingMessage first = call.snapshot();
         synchronized (lock) {
             checkOpen();
             if (active.size() >= settings.maxConcurrentStreams) {
@@ -148,11 +178,11 @@ public final class StreamingChat implements AutoCloseable {
                         settings.maxConcurrentStreams);
             }
             active.put(id, stream);
-            messages.put(id, stream.snapshot());
+            messages.put(id, first);
         }
         stream.start();
         callbacks.kick();
-        return id;
+        return call;
     }
 
     private void publish(StreamingMessage message) {
@@ -226,7 +256,8 @@ public final class StreamingChat implements AutoCloseable {
     // ---------------------------------------------------------------- state
 
     /**
-     * All messages sent through {@link #sendMessage}, oldest first, each as its latest snapshot.
+     * All messages sent through {@link #send} or {@link #sendMessage}, oldest first, each as its
+     * latest snapshot.
      *
      * @return an immutable, ordered snapshot
      */
@@ -239,7 +270,7 @@ public final class StreamingChat implements AutoCloseable {
     /**
      * The latest snapshot of one message.
      *
-     * @param id the id {@link #sendMessage} returned
+     * @param id the id {@link #sendMessage} returned ({@link ChatCall#id()})
      * @return the snapshot, if the id is known
      */
     public Optional<StreamingMessage> message(String id) {

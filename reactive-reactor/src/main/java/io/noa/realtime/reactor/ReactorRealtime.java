@@ -3,6 +3,8 @@ package io.noa.realtime.reactor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import io.noa.realtime.ConnectionState;
+import io.noa.realtime.flow.ConnectionStates;
+import io.noa.realtime.flow.Listeners;
 import io.noa.realtime.LimitExceededException;
 import io.noa.realtime.Subscription;
 import io.noa.realtime.event.EventType;
@@ -13,10 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import reactor.core.Exceptions;
-import reactor.core.publisher.BufferOverflowStrategy;
+import reactor.adapter.JdkFlowAdapter;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 
 /**
@@ -34,7 +34,7 @@ import reactor.core.publisher.Mono;
  */
 public final class ReactorRealtime {
     /** Events buffered per subscriber by default before the flux fails. */
-    public static final int DEFAULT_MAX_BUFFERED = 1024;
+    public static final int DEFAULT_MAX_BUFFERED = Listeners.DEFAULT_MAX_BUFFERED;
 
     private ReactorRealtime() {}
 
@@ -86,21 +86,8 @@ public final class ReactorRealtime {
     }
 
     private static <T> Flux<T> listen(Function<Consumer<T>, Subscription> register, int maxBuffered) {
-        if (maxBuffered < 1) {
-            throw new IllegalArgumentException("maxBuffered must be at least 1, was " + maxBuffered);
-        }
-        return Flux.<T>create(sink -> {
-            Subscription s = register.apply(value -> {
-                if (value != null) {
-                    sink.next(value);
-                }
-            });
-            sink.onDispose(s::close);
-        }, FluxSink.OverflowStrategy.IGNORE)
-                .onBackpressureBuffer(maxBuffered, dropped -> { }, BufferOverflowStrategy.ERROR)
-                .onErrorMap(Exceptions::isOverflow, e -> new LimitExceededException(
-                        "realtime events buffered for a slow subscriber", "ReactorRealtime.events(..., maxBuffered)",
-                        maxBuffered));
+        return JdkFlowAdapter.flowPublisherToFlux(
+                Listeners.publisher(register, maxBuffered, "ReactorRealtime.events(..., maxBuffered)"));
     }
 
     /**
@@ -112,7 +99,7 @@ public final class ReactorRealtime {
      */
     public static Flux<ConnectionState> states(RealtimeClient client) {
         Objects.requireNonNull(client, "client");
-        return States.observe(client::onStateChange, client::state);
+        return JdkFlowAdapter.flowPublisherToFlux(ConnectionStates.publisher(client::onStateChange, client::state));
     }
 
     /**
@@ -128,7 +115,8 @@ public final class ReactorRealtime {
      */
     public static Mono<Void> connect(RealtimeClient client) {
         Objects.requireNonNull(client, "client");
-        return States.connect(client::onStateChange, client::state, client::connect, "Realtime client " + client);
+        return fromFuture(() -> ConnectionStates.connect(client::onStateChange, client::state, client::connect,
+                "Realtime client " + client));
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.noa.realtime.reactor;
 
 import io.noa.realtime.ConnectionState;
+import io.noa.realtime.flow.ConnectionStates;
 import io.noa.realtime.sse.SseClient;
 import io.noa.realtime.sse.SseEvent;
 import java.util.Objects;
@@ -43,7 +44,7 @@ public final class ReactorSse {
      */
     public static Flux<ConnectionState> states(SseClient client) {
         Objects.requireNonNull(client, "client");
-        return States.observe(client::onStateChange, client::state);
+        return JdkFlowAdapter.flowPublisherToFlux(ConnectionStates.publisher(client::onStateChange, client::state));
     }
 
     /**
@@ -58,6 +59,7 @@ public final class ReactorSse {
      */
     public static Mono<Void> connect(SseClient client) {
         Objects.requireNonNull(client, "client");
-        return States.connect(client::onStateChange, client::state, client::connect, "SSE client " + client);
+        return ReactorRealtime.fromFuture(() -> ConnectionStates.connect(client::onStateChange, client::state, client::connect,
+                "SSE client " + client));
     }
 }

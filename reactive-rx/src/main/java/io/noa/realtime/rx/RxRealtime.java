@@ -3,6 +3,8 @@ package io.noa.realtime.rx;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import io.noa.realtime.ConnectionState;
+import io.noa.realtime.flow.ConnectionStates;
+import io.noa.realtime.flow.Listeners;
 import io.noa.realtime.Subscription;
 import io.noa.realtime.event.EventType;
 import io.noa.realtime.ws.RealtimeClient;
@@ -12,6 +14,7 @@ import io.reactivex.rxjava3.core.Single;
 import java.time.Duration;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import org.reactivestreams.FlowAdapters;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
@@ -64,14 +67,8 @@ public final class RxRealtime {
     }
 
     private static <T> Observable<T> listen(Function<Consumer<T>, Subscription> register) {
-        return Observable.create(emitter -> {
-            Subscription s = register.apply(value -> {
-                if (value != null) {
-                    emitter.onNext(value);
-                }
-            });
-            emitter.setCancellable(s::close);
-        });
+        return Observable.fromPublisher(FlowAdapters.toPublisher(
+                Listeners.publisher(register, Listeners.DEFAULT_MAX_BUFFERED, "Listeners.DEFAULT_MAX_BUFFERED")));
     }
 
     /**
@@ -83,7 +80,8 @@ public final class RxRealtime {
      */
     public static Observable<ConnectionState> states(RealtimeClient client) {
         Objects.requireNonNull(client, "client");
-        return States.observe(client::onStateChange, client::state);
+        return Observable.fromPublisher(FlowAdapters.toPublisher(
+                ConnectionStates.publisher(client::onStateChange, client::state)));
     }
 
     /**
@@ -99,7 +97,8 @@ public final class RxRealtime {
      */
     public static Completable connect(RealtimeClient client) {
         Objects.requireNonNull(client, "client");
-        return States.connect(client::onStateChange, client::state, client::connect, "Realtime client " + client);
+        return RxRealtime.completable(() -> ConnectionStates.connect(client::onStateChange, client::state, client::connect,
+                "Realtime client " + client));
     }
 
     /**
@@ -152,6 +151,22 @@ public final class RxRealtime {
         Objects.requireNonNull(answerType, "answerType");
         Objects.requireNonNull(timeout, "timeout");
         return fromFuture(() -> client.emitWithAck(event, data, answerType, timeout));
+    }
+
+    /** A completable of the future {@code call} returns on subscription; disposing cancels the future. */
+    static Completable completable(Supplier<CompletableFuture<Void>> call) {
+        return Completable.create(emitter -> {
+            CompletableFuture<Void> future = call.get();
+            emitter.setCancellable(() -> future.cancel(false));
+            future.whenComplete((value, error) -> {
+                if (error != null) {
+                    emitter.tryOnError(error instanceof CompletionException && error.getCause() != null
+                            ? error.getCause() : error);
+                } else {
+                    emitter.onComplete();
+                }
+            });
+        });
     }
 
     static <T> Single<T> fromFuture(Supplier<CompletableFuture<T>> call) {

@@ -1,6 +1,7 @@
 package io.noa.realtime.rx;
 
 import io.noa.realtime.ConnectionState;
+import io.noa.realtime.flow.ConnectionStates;
 import io.noa.realtime.sse.SseClient;
 import io.noa.realtime.sse.SseEvent;
 import io.reactivex.rxjava3.core.Completable;
@@ -44,7 +45,8 @@ public final class RxSse {
      */
     public static Observable<ConnectionState> states(SseClient client) {
         Objects.requireNonNull(client, "client");
-        return States.observe(client::onStateChange, client::state);
+        return Observable.fromPublisher(FlowAdapters.toPublisher(
+                ConnectionStates.publisher(client::onStateChange, client::state)));
     }
 
     /**
@@ -59,6 +61,7 @@ public final class RxSse {
      */
     public static Completable connect(SseClient client) {
         Objects.requireNonNull(client, "client");
-        return States.connect(client::onStateChange, client::state, client::connect, "SSE client " + client);
+        return RxRealtime.completable(() -> ConnectionStates.connect(client::onStateChange, client::state, client::connect,
+                "SSE client " + client));
     }
 }

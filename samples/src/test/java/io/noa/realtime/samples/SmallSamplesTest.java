@@ -47,6 +47,16 @@ class SmallSamplesTest {
     }
 
     @Test
+    void chatCallSampleWaitsForTheAnswerAndFollowsOneMessage() throws Exception {
+        assertThat(ChatCallSample.run(out)).isZero();
+
+        assertThat(printed()).contains("[call] COMPLETED: One handle per message.")
+                .contains("[updates] COMPLETED: One handle per message.")
+                .contains("[updates] complete")
+                .doesNotContain("never happens");
+    }
+
+    @Test
     void rxPipelinePrintsChunksThenTheWholeAnswer() {
         assertThat(RxPipeline.run(out)).isZero();
 
