@@ -18,6 +18,7 @@ module io.noa.realtime.api {
     exports io.noa.realtime;
     exports io.noa.realtime.chat;
     exports io.noa.realtime.event;
+    exports io.noa.realtime.flow;
     exports io.noa.realtime.spi;
     exports io.noa.realtime.sse;
     exports io.noa.realtime.ws;
