@@ -79,7 +79,8 @@ public final class EventStreamCall {
     /** The transport's own future of the request in flight (one per redirect hop). */
     private CompletableFuture<StreamingResponse> inFlight;
     private StreamingResponse response;
-    private SseBodyReader reader;
+    /** Written under {@link #lock}; read without it by {@link #resume()}. */
+    private volatile SseBodyReader reader;
     private boolean started;
     private boolean done;
     private volatile boolean opened;
@@ -124,10 +125,7 @@ public final class EventStreamCall {
      * thread.
      */
     public void resume() {
-        SseBodyReader r;
-        synchronized (lock) {
-            r = reader;
-        }
+        SseBodyReader r = reader;
         if (r != null) {
             r.resume();
         }

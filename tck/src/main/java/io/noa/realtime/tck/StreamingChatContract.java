@@ -197,7 +197,8 @@ public abstract class StreamingChatContract extends TransportContractSupport {
     /**
      * Contract: a server that ignores {@code stream:true} and answers 200 {@code application/json}
      * with a whole {@code chat.completion} gives that message as one final snapshot: content,
-     * tool calls, finish reason and usage; no retry.
+     * tool calls, finish reason and usage; no retry. The document is bounded by
+     * {@code maxEventSize}: a larger one is a {@link StreamFormatException} naming that setting.
      */
     @Test
     public void wholeJsonCompletionBecomesOneFinalSnapshot() {
@@ -225,6 +226,15 @@ public abstract class StreamingChatContract extends TransportContractSupport {
             assertThat(updates).filteredOn(m -> !m.content().isEmpty()).singleElement()
                     .satisfies(m -> assertThat(m.isStreaming()).isFalse());
             assertThat(server.requests()).hasSize(1);
+        }
+        try (MockInferenceServer server = MockInferenceServer.start();
+                StreamingChat chat = chat(server.chatUri()).maxEventSize(1024).build()) {
+            server.enqueue(MockResponse.body(200, "application/json", "{\"object\":\"chat.completion\",\"choices\":[{"
+                    + "\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"" + "x".repeat(2000) + "\"}}]}"));
+            StreamingMessage tooLarge = awaitDone(chat, chat.sendMessage(List.of(Message.user("long"))));
+            assertThat(tooLarge.state()).isEqualTo(StreamingMessage.State.ERROR);
+            assertThat(tooLarge.failure()).hasValueSatisfying(e -> assertThat(e)
+                    .isInstanceOf(StreamFormatException.class).hasMessageContaining("maxEventSize"));
         }
     }
 
