@@ -251,23 +251,31 @@ public abstract class CancelContract extends TransportContractSupport {
     // ---------------------------------------------------------------- after the end
 
     /**
-     * Contract: after a clean end the connection is returned (or closed), never left open and
-     * unused: three chat streams one after another, each cancelled after its end, leave at most
-     * one open connection on the server (the pooled one), and cancel after the end is a no-op.
+     * Contract: cancel after a clean end is a no-op: it returns false, the message stays
+     * COMPLETED, and the connection that carried it — returned to the pool, perhaps already
+     * carrying the next stream — is left alone: a second stream started after the first ended
+     * keeps streaming until it is cancelled itself, and then its connection is closed (at most
+     * one pooled connection remains).
      */
     @Test
-    public void chatCancelAfterTheEndReturnsTheConnection() {
+    public void chatCancelAfterTheEndLeavesTheReturnedConnectionAlone() {
         try (HeadHoldingServer server = HeadHoldingServer.start(); StreamingChat chat = chat(server.uri(PATH))) {
-            for (int i = 0; i < 3; i++) {
-                server.enqueue(HeadHoldingServer.Reply.completeStream(chunk("a" + i) + "data: [DONE]\n\n"));
-                String id = chat.sendMessage(List.of(Message.user("q" + i)));
-                await().atMost(WAIT).until(() -> !chat.message(id).orElseThrow().isStreaming());
-                assertThat(chat.message(id).orElseThrow().state()).isEqualTo(StreamingMessage.State.COMPLETED);
-                assertThat(chat.cancelStream(id)).isFalse();
-                assertThat(chat.message(id).orElseThrow().state()).isEqualTo(StreamingMessage.State.COMPLETED);
-            }
+            server.enqueue(HeadHoldingServer.Reply.completeStream(chunk("a") + "data: [DONE]\n\n"));
+            String first = chat.sendMessage(List.of(Message.user("1")));
+            await().atMost(WAIT).until(() -> !chat.message(first).orElseThrow().isStreaming());
+            assertThat(chat.message(first).orElseThrow().state()).isEqualTo(StreamingMessage.State.COMPLETED);
+
+            server.enqueue(HeadHoldingServer.Reply.openStream(false, chunk("b")));
+            String second = chat.sendMessage(List.of(Message.user("2")));
+            await().atMost(WAIT).until(() -> chat.message(second).orElseThrow().content().equals("b"));
+            assertThat(chat.cancelStream(first)).isFalse();
+            assertThat(chat.message(first).orElseThrow().state()).isEqualTo(StreamingMessage.State.COMPLETED);
+            await().atMost(WAIT).during(STAYS).until(() -> chat.message(second).orElseThrow().isStreaming()
+                    && server.openConnectionsThatCarriedARequest() >= 1);
+
+            assertThat(chat.cancelStream(second)).isTrue();
             await().atMost(WAIT).until(() -> server.openConnections() <= 1);
-            assertThat(server.requestLines()).hasSize(3);
+            assertThat(server.requestLines()).hasSize(2);
         }
     }
 
