@@ -2,18 +2,14 @@ package io.noa.realtime.chat;
 
 import io.noa.realtime.HttpStatusException;
 import io.noa.realtime.RetryPolicy;
-import io.noa.realtime.sse.HttpExchange;
-import io.noa.realtime.sse.SseBodyReader;
 import io.noa.realtime.spi.StreamingRequest;
-import io.noa.realtime.spi.StreamingResponse;
+import io.noa.realtime.sse.EventStreamCall;
 import io.noa.realtime.sse.SseEvent;
 import io.noa.realtime.sse.SseParser;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -23,7 +19,7 @@ import java.util.function.BooleanSupplier;
  * parsed and decoded into chunks, and the accumulated message. Package-private engine behind
  * {@link StreamingChat}.
  */
-final class ChatStream implements SseParser.Handler, SseBodyReader.Sink {
+final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
     /** What a stream reports; calls are serial and made under the stream's lock: only hand off. */
     interface Listener {
         void onChunk(StreamChunk chunk);
@@ -45,9 +41,7 @@ final class ChatStream implements SseParser.Handler, SseBodyReader.Sink {
     private final Listener listener;
     private final BooleanSupplier mayRead;
     private final Object lock = new Object();
-    private CompletableFuture<StreamingResponse> pending;
-    private StreamingResponse response;
-    private SseBodyReader reader;
+    private EventStreamCall call;
     private ScheduledFuture<?> timer;
     private ScheduledFuture<?> graceTimer;
     private int attempts;
@@ -77,12 +71,12 @@ final class ChatStream implements SseParser.Handler, SseBodyReader.Sink {
             cancel();
             return;
         }
-        SseBodyReader r;
+        EventStreamCall c;
         synchronized (lock) {
-            r = reader;
+            c = call;
         }
-        if (r != null) {
-            r.resume();
+        if (c != null) {
+            c.resume();
         }
     }
 
@@ -109,52 +103,62 @@ final class ChatStream implements SseParser.Handler, SseBodyReader.Sink {
             return;
         }
         request.body(body);
-        CompletableFuture<StreamingResponse> f;
+        SseParser parser = new SseParser(this, settings.maxEventSize(), settings.maxEventSize());
+        EventStreamCall c = EventStreamCall.builder(settings.transport(), request.build(), parser, this)
+                .mayRead(mayRead).idleTimeout(settings.idleTimeout()).jsonDocuments(settings.maxEventSize()).build();
         synchronized (lock) {
             if (finished) {
                 return;
             }
             phase = Phase.SENDING;
             timer = null;
-            f = HttpExchange.send(settings.transport().http(), request.build());
-            pending = f;
+            call = c;
         }
-        f.whenComplete(this::onResponse);
+        c.start();
     }
 
-    private void onResponse(StreamingResponse resp, Throwable err) {
-        if (err != null) {
-            retryOrFail(unwrap(err));
-            return;
-        }
+    // ---- call callbacks
+
+    @Override
+    public void onOpen() {
         synchronized (lock) {
-            if (finished) {
-                resp.close();
-                return;
-            }
-            response = resp;
-        }
-        int status = resp.status();
-        if (status == 204) {
-            resp.close();
-            retryOrFail(new HttpStatusException(settings.target(), 204, "", null, null));
-        } else if (status >= 200 && status < 300) {
-            SseParser parser = new SseParser(this, settings.maxEventSize(), settings.maxEventSize());
-            SseBodyReader r = new SseBodyReader(parser, this, mayRead, settings.transport().scheduler(),
-                    settings.idleTimeout(), settings.target());
-            synchronized (lock) {
-                if (finished) {
-                    resp.close();
-                    return;
-                }
-                reader = r;
+            if (!finished) {
                 phase = Phase.STREAMING;
             }
-            resp.body().subscribe(r);
-        } else {
-            HttpExchange.statusException(resp, settings.target(), settings.transport().scheduler())
-                    .thenAccept(this::retryOrFail);
         }
+    }
+
+    @Override
+    public void onFailure(Throwable error, boolean afterOpen) {
+        if (!firstByte) {
+            retryOrFail(error);
+        } else {
+            finish(a -> a.fail(error));
+        }
+    }
+
+    /**
+     * The server ignored {@code stream:true} and answered one {@code chat.completion} object:
+     * its {@code choices[].message} decode like deltas, and the message ends with that one
+     * final snapshot.
+     */
+    @Override
+    public void onJsonDocument(byte[] json) {
+        firstByte = true;
+        List<StreamChunk> chunks;
+        try {
+            chunks = settings.decoder().decode("message", new String(json, StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            finish(a -> a.fail(e));
+            return;
+        }
+        finish(a -> {
+            for (StreamChunk chunk : chunks) {
+                listener.onChunk(chunk);
+                a.accept(chunk);
+            }
+            return a.complete();
+        });
     }
 
     private void retryOrFail(Throwable error) {
@@ -169,8 +173,7 @@ final class ChatStream implements SseParser.Handler, SseBodyReader.Sink {
                 Duration delay = policy.delayForAttempt(attempts, Optional.empty(), retryAfter);
                 attempts++;
                 phase = Phase.WAITING_RETRY;
-                reader = null;
-                response = null;
+                call = null;
                 timer = settings.transport().scheduler().schedule(this::start, delay.toNanos(), TimeUnit.NANOSECONDS);
                 return;
             }
@@ -235,15 +238,6 @@ final class ChatStream implements SseParser.Handler, SseBodyReader.Sink {
         finish(ChunkAccumulator::endOfInput);
     }
 
-    @Override
-    public void onFailure(Throwable error) {
-        if (!firstByte) {
-            retryOrFail(error);
-        } else {
-            finish(a -> a.fail(error));
-        }
-    }
-
     /** Aborts the HTTP exchange and marks the message CANCELLED (partial content kept). */
     void cancel() {
         finish(ChunkAccumulator::cancel);
@@ -255,9 +249,7 @@ final class ChatStream implements SseParser.Handler, SseBodyReader.Sink {
      * @param end how to end the accumulator (complete, fail, cancel, ...)
      */
     private void finish(java.util.function.Function<ChunkAccumulator, StreamingMessage> end) {
-        CompletableFuture<StreamingResponse> p;
-        StreamingResponse resp;
-        SseBodyReader r;
+        EventStreamCall c;
         StreamingMessage message;
         synchronized (lock) {
             if (finished) {
@@ -272,30 +264,16 @@ final class ChatStream implements SseParser.Handler, SseBodyReader.Sink {
             if (graceTimer != null) {
                 graceTimer.cancel(false);
             }
-            p = pending;
-            resp = response;
-            r = reader;
+            c = call;
             listener.onSnapshot(message);
             listener.onEnd(message);
         }
-        if (r != null) {
+        if (c != null) {
             if (releaseGently) {
-                r.drainAndRelease(DRAIN_AFTER_DONE);
+                c.drainAndRelease(DRAIN_AFTER_DONE);
             } else {
-                r.cancel();
+                c.cancel();
             }
-        } else if (resp != null) {
-            resp.close();
         }
-        if (p != null) {
-            p.cancel(true);
-        }
-    }
-
-    private static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
     }
 }

@@ -12,7 +12,7 @@ import java.util.Optional;
  * OpenRouter {@code {"error":{code:<int>,message,metadata}}}, flat {@code {"object":"error",message,type,code}}
  * (old vLLM), {@code {"error":"text"}} and FastAPI {@code {"detail":"text"}}.
  */
-public final class ErrorBodies {
+final class ErrorBodies {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private ErrorBodies() {}

@@ -3,8 +3,10 @@ package io.noa.realtime.sse;
 import io.noa.realtime.HttpStatusException;
 import io.noa.realtime.RetryPolicy;
 import io.noa.realtime.TransportException;
+import io.noa.realtime.IdleTimeoutException;
+import io.noa.realtime.StreamFormatException;
+import io.noa.realtime.internal.Futures;
 import io.noa.realtime.internal.Redaction;
-import io.noa.realtime.spi.HttpStreaming;
 import io.noa.realtime.spi.StreamingRequest;
 import io.noa.realtime.spi.StreamingResponse;
 import java.io.ByteArrayOutputStream;
@@ -15,77 +17,77 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Sends a streaming request and follows redirects the same way for every transport; turns a
- * failed response into an {@link HttpStatusException} with the start of its body.
+ * The HTTP steps of opening an event stream, written once for every transport: the redirect
+ * policy, the error body of a failed response ({@link HttpStatusException}), and reading a small
+ * whole body. {@link EventStreamCall} drives them.
  */
-public final class HttpExchange {
+final class HttpExchange {
     /** Most redirects followed for one request. */
-    public static final int MAX_REDIRECTS = 10;
+    static final int MAX_REDIRECTS = 10;
     private static final int MAX_ERROR_BODY = 8 * 1024;
     private static final Duration ERROR_BODY_TIMEOUT = Duration.ofSeconds(5);
 
     private HttpExchange() {}
 
     /**
-     * Sends {@code request}, following 301/302/303/307/308 up to {@link #MAX_REDIRECTS} times.
-     * A 303 (and a 301/302 answering a POST) becomes a GET without body. Credentials
-     * ({@code Authorization}, {@code Cookie}) are dropped when a redirect leaves the origin.
+     * The request to send next if {@code resp} is a redirect to follow: 301/302/303/307/308 with
+     * a {@code Location}. A 303 (and a 301/302 answering a POST) becomes a GET without body.
+     * Credentials ({@code Authorization}, {@code Cookie}, {@code Proxy-Authorization}) are dropped
+     * when a redirect leaves the origin. The caller closes {@code resp}.
      *
-     * @param http the transport
-     * @param request the request
-     * @return the final response (any status other than a followed redirect)
+     * @param request the request {@code resp} answers
+     * @param resp the response
+     * @param hops redirects followed before this one
+     * @return the next request, or empty if {@code resp} is the final response
+     * @throws TransportException for too many redirects or an unusable {@code Location}
      */
-    public static CompletableFuture<StreamingResponse> send(HttpStreaming http, StreamingRequest request) {
-        return send(http, request, 0);
-    }
-
-    private static CompletableFuture<StreamingResponse> send(HttpStreaming http, StreamingRequest request, int hops) {
-        return http.send(request).thenCompose(resp -> {
-            int s = resp.status();
-            if (!isRedirect(s)) {
-                return CompletableFuture.completedFuture(resp);
-            }
-            String location = resp.headers().first("Location").orElse(null);
-            if (location == null) {
-                return CompletableFuture.completedFuture(resp);
-            }
-            resp.close();
-            if (hops >= MAX_REDIRECTS) {
-                return CompletableFuture.failedFuture(new TransportException("Too many redirects (more than "
-                        + MAX_REDIRECTS + ") starting from " + Redaction.url(request.uri())));
-            }
-            URI next;
-            try {
-                next = request.uri().resolve(location);
-            } catch (IllegalArgumentException e) {
-                return CompletableFuture.failedFuture(new TransportException("Invalid redirect Location from "
-                        + Redaction.url(request.uri()), e));
-            }
-            StreamingRequest.Builder b = request.toBuilder();
-            try {
-                b.uri(next);
-            } catch (IllegalArgumentException e) {
-                return CompletableFuture.failedFuture(new TransportException("Redirect to an unsupported URL "
-                        + Redaction.url(next) + " from " + Redaction.url(request.uri()), e));
-            }
-            boolean toGet = s == 303 || ((s == 301 || s == 302) && request.method().equals("POST"));
-            if (toGet) {
-                b.method("GET").body(null);
-                b.headers(request.headers().toBuilder().remove("Content-Type").remove("Content-Length").build());
-            }
-            if (!sameOrigin(request.uri(), next)) {
-                StreamingRequest partial = b.build();
-                b.headers(partial.headers().toBuilder().remove("Authorization").remove("Cookie")
-                        .remove("Proxy-Authorization").build());
-            }
-            return send(http, b.build(), hops + 1);
-        });
+    static Optional<StreamingRequest> redirect(StreamingRequest request, StreamingResponse resp, int hops) {
+        int s = resp.status();
+        if (!isRedirect(s)) {
+            return Optional.empty();
+        }
+        String location = resp.headers().first("Location").orElse(null);
+        if (location == null) {
+            return Optional.empty();
+        }
+        if (hops >= MAX_REDIRECTS) {
+            throw new TransportException("Too many redirects (more than " + MAX_REDIRECTS + ") starting from "
+                    + Redaction.url(request.uri()));
+        }
+        URI next;
+        try {
+            next = request.uri().resolve(location);
+        } catch (IllegalArgumentException e) {
+            throw new TransportException("Invalid redirect Location from " + Redaction.url(request.uri()), e);
+        }
+        StreamingRequest.Builder b = request.toBuilder();
+        try {
+            b.uri(next);
+        } catch (IllegalArgumentException e) {
+            throw new TransportException("Redirect to an unsupported URL " + Redaction.url(next) + " from "
+                    + Redaction.url(request.uri()), e);
+        }
+        boolean toGet = s == 303 || ((s == 301 || s == 302) && request.method().equals("POST"));
+        if (toGet) {
+            b.method("GET").body(null);
+            b.headers(request.headers().toBuilder().remove("Content-Type").remove("Content-Length").build());
+        }
+        if (!sameOrigin(request.uri(), next)) {
+            StreamingRequest partial = b.build();
+            b.headers(partial.headers().toBuilder().remove("Authorization").remove("Cookie")
+                    .remove("Proxy-Authorization").build());
+        }
+        return Optional.of(b.build());
     }
 
     private static boolean isRedirect(int s) {
@@ -118,11 +120,12 @@ public final class HttpExchange {
      * @param scheduler for the read timeout
      * @return the exception (the future never fails)
      */
-    public static CompletableFuture<HttpStatusException> statusException(StreamingResponse resp, String target,
+    static CompletableFuture<HttpStatusException> statusException(StreamingResponse resp, String target,
             ScheduledExecutorService scheduler) {
-        return readPrefix(resp, MAX_ERROR_BODY, scheduler).handle((bytes, err) -> {
+        BodyPrefix prefix = new BodyPrefix(resp, MAX_ERROR_BODY, ERROR_BODY_TIMEOUT, scheduler);
+        return prefix.done.handle((ignored, err) -> {
             resp.close();
-            String body = bytes == null ? "" : new String(bytes, StandardCharsets.UTF_8);
+            String body = new String(prefix.bytes(), StandardCharsets.UTF_8);
             return new HttpStatusException(target, resp.status(), body,
                     RetryPolicy.parseRetryAfter(resp.headers().first("retry-after-ms").orElse(null),
                             resp.headers().first("Retry-After").orElse(null), Clock.systemUTC()).orElse(null),
@@ -131,56 +134,101 @@ public final class HttpExchange {
     }
 
     /**
-     * Reads at most {@code max} bytes of a body.
+     * Reads a whole body of at most {@code max} bytes (a JSON document answering a streaming
+     * request), then closes the response.
      *
      * @param resp the response
      * @param max the byte limit
+     * @param timeout how long the whole body may take
      * @param scheduler for the timeout
-     * @return the bytes read (the body is cancelled once {@code max} is reached)
+     * @param target the redacted URL for error messages
+     * @return the body; fails with {@link StreamFormatException} past {@code max} bytes, with
+     *     {@link IdleTimeoutException} after {@code timeout}, or with the transport's error
      */
-    public static CompletableFuture<byte[]> readPrefix(StreamingResponse resp, int max, ScheduledExecutorService scheduler) {
-        CompletableFuture<byte[]> out = new CompletableFuture<>();
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        resp.body().subscribe(new Flow.Subscriber<>() {
-            private Flow.Subscription sub;
-
-            @Override
-            public void onSubscribe(Flow.Subscription s) {
-                sub = s;
-                s.request(1);
+    static CompletableFuture<byte[]> readWhole(StreamingResponse resp, int max, Duration timeout,
+            ScheduledExecutorService scheduler, String target) {
+        BodyPrefix prefix = new BodyPrefix(resp, max + 1, timeout, scheduler);
+        return prefix.done.handle((ignored, err) -> {
+            resp.close();
+            if (err != null) {
+                throw new CompletionException(Futures.unwrap(err));
             }
-
-            @Override
-            public void onNext(ByteBuffer b) {
-                int n = Math.min(b.remaining(), max - buf.size());
-                byte[] chunk = new byte[n];
-                b.get(chunk);
-                buf.write(chunk, 0, n);
-                if (buf.size() >= max) {
-                    sub.cancel();
-                    out.complete(buf.toByteArray());
-                } else {
-                    sub.request(1);
-                }
+            if (prefix.timedOut) {
+                throw new IdleTimeoutException(target, timeout);
             }
-
-            @Override
-            public void onError(Throwable t) {
-                out.complete(buf.toByteArray());
+            byte[] bytes = prefix.bytes();
+            if (bytes.length > max) {
+                throw new StreamFormatException("The JSON body from " + target + " is larger than " + max
+                        + " bytes (maxEventSize); raise maxEventSize if such answers are expected", null);
             }
-
-            @Override
-            public void onComplete() {
-                out.complete(buf.toByteArray());
-            }
+            return bytes;
         });
-        var timer = scheduler.schedule(() -> {
-            if (!out.isDone()) {
+    }
+
+    /** Reads the first bytes of a body; {@link #done} completes at the end, the limit or the timeout. */
+    private static final class BodyPrefix implements Flow.Subscriber<ByteBuffer> {
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        private final ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        private final int max;
+        private volatile boolean timedOut;
+        private Flow.Subscription sub;
+
+        BodyPrefix(StreamingResponse resp, int max, Duration timeout, ScheduledExecutorService scheduler) {
+            this.max = max;
+            resp.body().subscribe(this);
+            ScheduledFuture<?> timer;
+            try {
+                timer = scheduler.schedule(() -> {
+                    if (!done.isDone()) {
+                        timedOut = true;
+                        resp.close();
+                        done.complete(null);
+                    }
+                }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
                 resp.close();
-                out.complete(new byte[0]);
+                done.completeExceptionally(new TransportException("Transport scheduler is shut down", e));
+                return;
             }
-        }, ERROR_BODY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        out.whenComplete((r, e) -> timer.cancel(false));
-        return out;
+            done.whenComplete((r, e) -> timer.cancel(false));
+        }
+
+        synchronized byte[] bytes() {
+            return buf.toByteArray();
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            sub = s;
+            s.request(1);
+        }
+
+        @Override
+        public void onNext(ByteBuffer b) {
+            boolean full;
+            synchronized (this) {
+                int n = Math.min(b.remaining(), max - buf.size());
+                for (int i = 0; i < n; i++) {
+                    buf.write(b.get());
+                }
+                full = buf.size() >= max;
+            }
+            if (full) {
+                sub.cancel();
+                done.complete(null);
+            } else {
+                sub.request(1);
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            done.completeExceptionally(t);
+        }
+
+        @Override
+        public void onComplete() {
+            done.complete(null);
+        }
     }
 }

@@ -21,7 +21,7 @@ import java.util.function.BooleanSupplier;
  * exactly one of {@link Sink#onEnd()} and {@link Sink#onFailure(Throwable)} ends the stream,
  * and none after {@link #cancel()}.
  */
-public final class SseBodyReader implements Flow.Subscriber<ByteBuffer> {
+final class SseBodyReader implements Flow.Subscriber<ByteBuffer> {
     /** Receives the outcome of reading the body. */
     public interface Sink {
         /** The body ended normally (EOF); the parser has been finished. */

@@ -5,28 +5,23 @@ import io.noa.realtime.ConnectionStateMachine;
 import io.noa.realtime.HttpStatusException;
 import io.noa.realtime.RetryPolicy;
 import io.noa.realtime.StateChange;
-import io.noa.realtime.StreamFormatException;
 import io.noa.realtime.Subscription;
 import io.noa.realtime.TransportException;
 import io.noa.realtime.internal.BoundedMulticast;
 import io.noa.realtime.internal.Redaction;
 import io.noa.realtime.internal.SerialExecutor;
 import io.noa.realtime.spi.StreamingRequest;
-import io.noa.realtime.spi.StreamingResponse;
 import io.noa.realtime.spi.Transport;
 import io.noa.realtime.spi.Transports;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -325,8 +320,8 @@ public final class SseClient implements AutoCloseable {
         synchronized (lock) {
             a = current;
         }
-        if (a != null && a.reader != null) {
-            a.reader.resume();
+        if (a != null) {
+            a.resume();
         }
     }
 
@@ -380,19 +375,10 @@ public final class SseClient implements AutoCloseable {
         return type == SseEvent.DEFAULT_EVENT ? messageHandlers : handlers.get(type);
     }
 
-    private static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
-    }
-
     /** One HTTP connection of the logical stream. */
-    private final class Attempt implements SseParser.Handler, SseBodyReader.Sink {
+    private final class Attempt implements SseParser.Handler, EventStreamCall.Listener {
         private final SseParser parser;
-        private CompletableFuture<StreamingResponse> pending;
-        private StreamingResponse response;
-        volatile SseBodyReader reader;
+        volatile EventStreamCall call;
         volatile boolean open;
         private volatile boolean cancelled;
         private volatile boolean healthy;
@@ -423,70 +409,38 @@ public final class SseClient implements AutoCloseable {
             if (options.body != null) {
                 request.body(options.body);
             }
-            pending = HttpExchange.send(transport.http(), request.build());
-            pending.whenComplete(this::onResponse);
+            EventStreamCall c = EventStreamCall.builder(transport, request.build(), parser, this)
+                    .mayRead(SseClient.this::mayRead).idleTimeout(options.idleTimeout).build();
+            call = c;
+            c.start();
         }
 
         void cancel() {
             cancelled = true;
-            if (pending != null) {
-                pending.cancel(true);
-            }
-            SseBodyReader r = reader;
-            if (r != null) {
-                r.cancel();
-            } else if (response != null) {
-                response.close();
+            EventStreamCall c = call;
+            if (c != null) {
+                c.cancel();
             }
         }
 
-        private void onResponse(StreamingResponse resp, Throwable err) {
-            if (err != null) {
-                failed(unwrap(err), RetryPolicy.isRetryable(unwrap(err)));
-                return;
-            }
-            synchronized (lock) {
-                if (cancelled || current != this) {
-                    resp.close();
-                    return;
-                }
-                response = resp;
-            }
-            int status = resp.status();
-            if (status == 204) {
-                resp.close();
-                failed(new HttpStatusException(target, 204, "", null, null), false);
-            } else if (status >= 200 && status < 300) {
-                String type = resp.headers().first("Content-Type").orElse("");
-                if (!type.trim().toLowerCase(Locale.ROOT).startsWith("text/event-stream")) {
-                    resp.close();
-                    failed(new StreamFormatException("Expected Content-Type text/event-stream from " + target
-                            + " but got " + (type.isEmpty() ? "none" : "'" + type + "'")
-                            + "; the URL is probably not an event stream", type), false);
-                } else {
-                    opened(resp);
-                }
-            } else {
-                HttpExchange.statusException(resp, target, transport.scheduler())
-                        .thenAccept(ex -> failed(ex, RetryPolicy.isRetryable(ex)));
+        void resume() {
+            EventStreamCall c = call;
+            if (c != null) {
+                c.resume();
             }
         }
 
-        private void opened(StreamingResponse resp) {
-            SseBodyReader r = new SseBodyReader(parser, this, SseClient.this::mayRead, transport.scheduler(),
-                    options.idleTimeout, target);
+        @Override
+        public void onOpen() {
             synchronized (lock) {
                 if (cancelled || current != this) {
-                    resp.close();
-                    return;
+                    return; // the call is being cancelled
                 }
-                reader = r;
                 open = true;
                 machine.tryTransitionTo(ConnectionState.CONNECTED, null);
             }
             fire(openHandlers);
             callbacks.kick();
-            resp.body().subscribe(r);
         }
 
         @Override
@@ -526,8 +480,8 @@ public final class SseClient implements AutoCloseable {
         }
 
         @Override
-        public void onFailure(Throwable error) {
-            failed(error, true);
+        public void onFailure(Throwable error, boolean afterOpen) {
+            failed(error, afterOpen || RetryPolicy.isRetryable(error));
         }
 
         private void failed(Throwable error, boolean retryable) {

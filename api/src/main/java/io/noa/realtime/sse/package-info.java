@@ -8,5 +8,10 @@
  * <p>The parser works on bytes: a body split anywhere, even inside a UTF-8 character, yields the
  * same events. Line and event sizes are bounded; exceeding a bound throws
  * {@link io.noa.realtime.LimitExceededException} naming the setting to raise.
+ *
+ * <p>{@link io.noa.realtime.sse.EventStreamCall} is the one place where an event stream is opened
+ * (request, redirects, status and {@code Content-Type} checks, body reader, one terminal
+ * callback, cancel at any moment); {@link io.noa.realtime.sse.SseClient} reconnects by opening
+ * one call per connection, and the chat stream opens one per attempt.
  */
 package io.noa.realtime.sse;

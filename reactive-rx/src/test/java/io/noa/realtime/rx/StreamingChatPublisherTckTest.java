@@ -7,26 +7,31 @@ import io.noa.realtime.testkit.MockInferenceServer;
 import io.noa.realtime.testkit.MockResponse;
 import io.noa.realtime.spi.Transport;
 import io.noa.realtime.spi.Transports;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
 import org.reactivestreams.tck.TestEnvironment;
 import org.reactivestreams.tck.flow.FlowPublisherVerification;
 import org.testng.annotations.AfterClass;
+import org.testng.annotations.AfterMethod;
 import org.testng.annotations.BeforeClass;
 
 /**
  * The Reactive Streams TCK (java.util.concurrent.Flow flavour) run against
  * {@link StreamingChat#stream(ChatRequest)}: the publisher every adapter of this module builds on.
  * Each subscription enqueues a scripted response with exactly the wanted number of chunk events
- * followed by {@code [DONE]}, so the element count is exact. Runs on the JDK transport; {@link
+ * followed by {@code [DONE]}, so the element count is exact. Each publisher has its own server:
+ * a subscriber that cancels before its request went out leaves its response unconsumed (the
+ * request is aborted, as it must be), and that response must not reach the next publisher.
+ * Runs on the JDK transport; {@link
  * StreamingChatPublisherNettyTckTest} runs the same on Netty.
  */
 public class StreamingChatPublisherTckTest extends FlowPublisherVerification<StreamChunk> {
     private static final String CHUNK = "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
             + "\"delta\":{\"content\":\"x\"},\"finish_reason\":null}]}\n\n";
 
-    private MockInferenceServer server;
     private Transport transport;
-    private StreamingChat chat;
+    private final List<AutoCloseable> upstreams = new CopyOnWriteArrayList<>();
 
     public StreamingChatPublisherTckTest() {
         super(new TestEnvironment(2_000, 300));
@@ -42,22 +47,36 @@ public class StreamingChatPublisherTckTest extends FlowPublisherVerification<Str
     }
 
     @BeforeClass
-    public void startServer() {
-        server = MockInferenceServer.start();
+    public void startTransport() {
         transport = Transports.load(transportName());
-        chat = ChatFixtures.chat(server, transport);
     }
 
     @AfterClass
-    public void stopServer() {
-        chat.close();
+    public void stopTransport() throws Exception {
+        closeUpstreams();
         transport.close();
-        server.close();
+    }
+
+    /** Closes the chats and servers of the publishers a test created. */
+    @AfterMethod(alwaysRun = true)
+    public void closeUpstreams() throws Exception {
+        for (AutoCloseable c : upstreams) {
+            c.close();
+        }
+        upstreams.clear();
+    }
+
+    private StreamingChat chatWith(MockInferenceServer server) {
+        StreamingChat chat = ChatFixtures.chat(server, transport);
+        upstreams.add(chat);
+        upstreams.add(server);
+        return chat;
     }
 
     @Override
     public Flow.Publisher<StreamChunk> createFlowPublisher(long elements) {
-        Flow.Publisher<StreamChunk> stream = chat.stream(ChatFixtures.REQUEST);
+        MockInferenceServer server = MockInferenceServer.start();
+        Flow.Publisher<StreamChunk> stream = chatWith(server).stream(ChatFixtures.REQUEST);
         return subscriber -> {
             MockResponse.Builder script = MockResponse.stream();
             for (long i = 0; i < elements; i++) {
@@ -70,7 +89,8 @@ public class StreamingChatPublisherTckTest extends FlowPublisherVerification<Str
 
     @Override
     public Flow.Publisher<StreamChunk> createFailedFlowPublisher() {
-        Flow.Publisher<StreamChunk> stream = chat.stream(ChatFixtures.REQUEST);
+        MockInferenceServer server = MockInferenceServer.start();
+        Flow.Publisher<StreamChunk> stream = chatWith(server).stream(ChatFixtures.REQUEST);
         return subscriber -> {
             server.enqueue(MockResponse.error(400, "refused on purpose"));
             stream.subscribe(subscriber);

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.noa.realtime.HttpStatusException;
 import io.noa.realtime.RetryPolicy;
+import io.noa.realtime.StreamFormatException;
 import io.noa.realtime.chat.ChatRequest;
 import io.noa.realtime.chat.FinishReason;
 import io.noa.realtime.chat.Message;
@@ -190,6 +191,69 @@ public abstract class StreamingChatContract extends TransportContractSupport {
             assertThat(retried.content()).isEqualTo("after retry");
             assertThat(server.requests()).hasSize(4);
             assertThat(elapsedMs).as("the retry honoured Retry-After: 1").isGreaterThanOrEqualTo(900);
+        }
+    }
+
+    /**
+     * Contract: a server that ignores {@code stream:true} and answers 200 {@code application/json}
+     * with a whole {@code chat.completion} gives that message as one final snapshot: content,
+     * tool calls, finish reason and usage; no retry. The document is bounded by
+     * {@code maxEventSize}: a larger one is a {@link StreamFormatException} naming that setting.
+     */
+    @Test
+    public void wholeJsonCompletionBecomesOneFinalSnapshot() {
+        try (MockInferenceServer server = MockInferenceServer.start();
+                StreamingChat chat = chat(server.chatUri()).build()) {
+            server.enqueue(MockResponse.body(200, "application/json; charset=utf-8", "{\"id\":\"chatcmpl-9\","
+                    + "\"object\":\"chat.completion\",\"created\":1700000000,\"model\":\"mock-model\","
+                    + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"It is sunny.\","
+                    + "\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"weather\","
+                    + "\"arguments\":\"{\\\"city\\\":\\\"Paris\\\"}\"}}]},\"finish_reason\":\"tool_calls\"}],"
+                    + "\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":4,\"total_tokens\":13}}"));
+            List<StreamingMessage> updates = new CopyOnWriteArrayList<>();
+            chat.onUpdate(updates::add);
+            String id = chat.sendMessage(List.of(Message.user("weather?")));
+            StreamingMessage done = awaitDone(chat, id);
+            assertThat(done.state()).isEqualTo(StreamingMessage.State.COMPLETED);
+            assertThat(done.content()).isEqualTo("It is sunny.");
+            assertThat(done.toolCalls()).singleElement().satisfies(call -> {
+                assertThat(call.name()).contains("weather");
+                assertThat(call.arguments()).isEqualTo("{\"city\":\"Paris\"}");
+            });
+            assertThat(done.finishReason()).contains(FinishReason.TOOL_CALLS);
+            assertThat(done.usage()).hasValueSatisfying(u -> assertThat(u.totalTokens()).isEqualTo(13));
+            await().atMost(WAIT).until(() -> updates.stream().anyMatch(m -> !m.isStreaming()));
+            assertThat(updates).filteredOn(m -> !m.content().isEmpty()).singleElement()
+                    .satisfies(m -> assertThat(m.isStreaming()).isFalse());
+            assertThat(server.requests()).hasSize(1);
+        }
+        try (MockInferenceServer server = MockInferenceServer.start();
+                StreamingChat chat = chat(server.chatUri()).maxEventSize(1024).build()) {
+            server.enqueue(MockResponse.body(200, "application/json", "{\"object\":\"chat.completion\",\"choices\":[{"
+                    + "\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"" + "x".repeat(2000) + "\"}}]}"));
+            StreamingMessage tooLarge = awaitDone(chat, chat.sendMessage(List.of(Message.user("long"))));
+            assertThat(tooLarge.state()).isEqualTo(StreamingMessage.State.ERROR);
+            assertThat(tooLarge.failure()).hasValueSatisfying(e -> assertThat(e)
+                    .isInstanceOf(StreamFormatException.class).hasMessageContaining("maxEventSize"));
+        }
+    }
+
+    /**
+     * Contract: a 200 answer that is neither {@code text/event-stream} nor JSON ends the message
+     * in ERROR with a {@link StreamFormatException} naming what arrived; no retry.
+     */
+    @Test
+    public void wrongContentTypeIsATypedErrorNamingWhatArrived() {
+        try (MockInferenceServer server = MockInferenceServer.start();
+                StreamingChat chat = chat(server.chatUri()).build()) {
+            server.enqueue(MockResponse.body(200, "text/html", "<html><body>Sign in</body></html>"));
+            StreamingMessage done = awaitDone(chat, chat.sendMessage(List.of(Message.user("hi"))));
+            assertThat(done.state()).isEqualTo(StreamingMessage.State.ERROR);
+            assertThat(done.failure()).hasValueSatisfying(e -> {
+                assertThat(e).isInstanceOf(StreamFormatException.class);
+                assertThat(e.getMessage()).contains("text/event-stream").contains("text/html");
+            });
+            assertThat(server.requests()).hasSize(1);
         }
     }
 
