@@ -502,4 +502,108 @@ public abstract class RealtimeClientContract extends TransportContractSupport {
             await().atMost(Duration.ofSeconds(10)).until(alice::isConnected);
         }
     }
+
+    /**
+     * Contract: while 8 threads emit acknowledged events and the server drops every link again
+     * and again, every acknowledgement ends exactly once: with its own answer, or (pending acks
+     * fail on a link drop by default) a {@link ConnectionClosedException}; none hangs, no thread
+     * deadlocks.
+     *
+     * @throws Exception on failure
+     */
+    @Test
+    public void everyAckEndsOnceWhileEightThreadsEmitThroughLinkResets() throws Exception {
+        acksThroughLinkResets(false);
+    }
+
+    /**
+     * Contract: the same with {@code resendAcksOnReconnect}: acks pending at a link drop are sent
+     * again after the reconnect, so none fails with {@link ConnectionClosedException}.
+     *
+     * @throws Exception on failure
+     */
+    @Test
+    public void replayedAcksEndOnceWhileEightThreadsEmitThroughLinkResets() throws Exception {
+        acksThroughLinkResets(true);
+    }
+
+    private void acksThroughLinkResets(boolean replay) throws Exception {
+        try (RoomServer server = RoomServer.builder().token("t", "u").start();
+                RealtimeClient c = client(server, "t").maxPendingEmits(100_000).resendAcksOnReconnect(replay)
+                        .heartbeatInterval(Duration.ofMillis(300)).pongTimeout(Duration.ofMillis(500)).build()) {
+            await().atMost(Duration.ofSeconds(10)).until(c::isConnected);
+            java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+            List<String> deadlocks = new CopyOnWriteArrayList<>();
+            Thread watchdog = new Thread(() -> {
+                while (running.get()) {
+                    long[] ids = ManagementFactory.getThreadMXBean().findDeadlockedThreads();
+                    if (ids != null) {
+                        deadlocks.add(java.util.Arrays.toString(ManagementFactory.getThreadMXBean().getThreadInfo(ids, true, true)));
+                        return;
+                    }
+                    sleep(20);
+                }
+            }, "deadlock-watchdog");
+            watchdog.setDaemon(true);
+            watchdog.start();
+            int perThread = 150;
+            List<Map.Entry<Integer, CompletableFuture<JsonNode>>> acks = new CopyOnWriteArrayList<>();
+            List<Thread> emitters = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int base = t * perThread;
+                Thread emitter = new Thread(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        int n = base + i;
+                        acks.add(Map.entry(n, c.emitWithAck("q", n, Duration.ofSeconds(60))));
+                        c.emit("plain", n);
+                        if (i % 10 == 0) {
+                            sleep(5);
+                        }
+                    }
+                }, "emitter-" + t);
+                emitters.add(emitter);
+                emitter.start();
+            }
+            for (int drop = 0; drop < 6; drop++) {
+                sleep(40);
+                server.closeAllAbruptly();
+            }
+            for (Thread e : emitters) {
+                e.join(TimeUnit.MINUTES.toMillis(2));
+            }
+            try {
+                await().atMost(Duration.ofSeconds(90)).until(() -> acks.size() == 8 * perThread
+                        && acks.stream().allMatch(a -> a.getValue().isDone()));
+            } finally {
+                running.set(false);
+                watchdog.join(TimeUnit.MINUTES.toMillis(1));
+            }
+            int answered = 0;
+            for (Map.Entry<Integer, CompletableFuture<JsonNode>> a : acks) {
+                try {
+                    assertThat(a.getValue().get().asInt()).as("the answer of its own emit").isEqualTo(a.getKey());
+                    answered++;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (replay) {
+                        assertThat(e.getCause()).isInstanceOf(AckTimeoutException.class);
+                    } else {
+                        assertThat(e.getCause()).isInstanceOfAny(ConnectionClosedException.class, AckTimeoutException.class);
+                    }
+                }
+            }
+            assertThat(answered).isPositive();
+            assertThat(deadlocks).isEmpty();
+            assertThat(ManagementFactory.getThreadMXBean().findDeadlockedThreads()).isNull();
+            await().atMost(Duration.ofSeconds(20)).until(c::isConnected);
+            assertThat(c.emitWithAck("q", -1).get(20, TimeUnit.SECONDS).asInt()).isEqualTo(-1);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }
