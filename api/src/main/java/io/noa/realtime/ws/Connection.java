@@ -126,10 +126,7 @@ final class Connection implements WebSocketListener, WireProtocol.Context, AckLe
         if (s != null) {
             s.abort();
         } else {
-            CompletableFuture<WebSocketSession> f = connecting;
-            if (f != null) {
-                f.cancel(true);
-            }
+            cancelConnecting();
         }
         owner.linkEnded(this, reason, error, mayReconnect);
     }
@@ -151,10 +148,14 @@ final class Connection implements WebSocketListener, WireProtocol.Context, AckLe
             }
             s.close(1000, "client disconnect");
         } else {
-            CompletableFuture<WebSocketSession> f = connecting;
-            if (f != null) {
-                f.cancel(true);
-            }
+            cancelConnecting();
+        }
+    }
+
+    private void cancelConnecting() {
+        CompletableFuture<WebSocketSession> f = connecting;
+        if (f != null) {
+            f.cancel(true);
         }
     }
 
@@ -300,10 +301,7 @@ final class Connection implements WebSocketListener, WireProtocol.Context, AckLe
     public void write(String event, JsonNode data, long ackId) {
         String frame;
         synchronized (lock) {
-            if (!ready || ended.get()) {
-                return;
-            }
-            frame = proto.encodeEvent(event, data, ackId);
+            frame = ready && !ended.get() ? proto.encodeEvent(event, data, ackId) : null;
         }
         sendNow(frame);
     }
@@ -312,17 +310,14 @@ final class Connection implements WebSocketListener, WireProtocol.Context, AckLe
     public void writeAck(long ackId, JsonNode data) {
         String frame;
         synchronized (lock) {
-            if (!ready || ended.get()) {
-                return;
-            }
-            frame = proto.encodeAck(ackId, data);
+            frame = ready && !ended.get() ? proto.encodeAck(ackId, data) : null;
         }
         sendNow(frame);
     }
 
     private void sendNow(String frame) {
         WebSocketSession s = ws;
-        if (s == null || ended.get()) {
+        if (frame == null || s == null || ended.get()) {
             return;
         }
         s.sendText(frame).whenComplete((v, err) -> {
