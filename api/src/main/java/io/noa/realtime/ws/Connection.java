@@ -82,6 +82,9 @@ final class Connection implements WebSocketListener, WireProtocol.Context, AckLe
 
     /** Opens the WebSocket; the outcome arrives through the listener methods. */
     void start() {
+        if (ended.get()) {
+            return; // closed before it started
+        }
         Duration timeout = options.timeout();
         synchronized (lock) {
             handshakeTimer = transport.scheduler().schedule(this::handshakeTimedOut, timeout.toMillis(),
