@@ -599,6 +599,73 @@ public abstract class RealtimeClientContract extends TransportContractSupport {
         }
     }
 
+    /**
+     * Contract: user code (the auth supplier, listeners, event handlers, responders, ack futures,
+     * room, presence and typing callbacks) never runs while the client holds one of its own locks,
+     * through connect, traffic, a dropped link and the reconnect.
+     *
+     * @throws Exception on failure
+     */
+    @Test
+    public void userCodeNeverRunsUnderTheClientsLocks() throws Exception {
+        List<String> underLock = new CopyOnWriteArrayList<>();
+        try (RoomServer server = server();
+                RealtimeClient bob = client(server, "t-bob").build();
+                RealtimeClient alice = client(server, "t-alice").autoConnect(false).authSupplier(() -> {
+                    noClientLockHeld("auth supplier", underLock);
+                    return Map.of("token", "t-alice");
+                }).build()) {
+            alice.onStateChange(c -> noClientLockHeld("state listener", underLock));
+            alice.onConnect(() -> noClientLockHeld("connect listener", underLock));
+            alice.onDisconnect(r -> noClientLockHeld("disconnect listener", underLock));
+            alice.onError(e -> noClientLockHeld("error listener", underLock));
+            List<JsonNode> got = new CopyOnWriteArrayList<>();
+            alice.on("message:new", d -> {
+                noClientLockHeld("event handler", underLock);
+                got.add(d);
+            });
+            alice.respond("server:ping", d -> {
+                noClientLockHeld("responder", underLock);
+                return d;
+            });
+            alice.presence().onChange(p -> noClientLockHeld("presence listener", underLock));
+            alice.typing("r").onChange(t -> noClientLockHeld("typing listener", underLock));
+            CompletableFuture<Void> joined = alice.rooms().join("r")
+                    .whenComplete((v, e) -> noClientLockHeld("room join future", underLock));
+            alice.connect();
+            joined.get(10, TimeUnit.SECONDS);
+            bob.rooms().join("r").get(10, TimeUnit.SECONDS);
+            bob.emit("message:send", Map.of("roomId", "r", "content", "hi"));
+            bob.presence().update("online", null);
+            bob.typing("r").startTyping();
+            alice.emitWithAck("q", 1).whenComplete((v, e) -> noClientLockHeld("ack future", underLock))
+                    .get(10, TimeUnit.SECONDS);
+            server.sendRaw("{\"event\":\"server:ping\",\"data\":1,\"ack\":5}");
+            server.sendRaw("{not json");
+            await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 1);
+            List<String> reasons = new CopyOnWriteArrayList<>();
+            alice.onDisconnect(reasons::add);
+            CompletableFuture<JsonNode> lost = alice.emitWithAck("q", 2, Duration.ofSeconds(30))
+                    .whenComplete((v, e) -> noClientLockHeld("ack future at link loss", underLock));
+            server.closeAllAbruptly();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !reasons.isEmpty() && lost.isDone());
+            await().atMost(Duration.ofSeconds(20)).until(() -> alice.isConnected() && server.members("r").contains("alice"));
+        }
+        assertThat(underLock).isEmpty();
+    }
+
+    /** Records {@code what} if the calling thread holds a monitor taken in the client's own code. */
+    private static void noClientLockHeld(String what, List<String> underLock) {
+        java.lang.management.ThreadInfo info = ManagementFactory.getThreadMXBean()
+                .getThreadInfo(new long[] {Thread.currentThread().getId()}, true, false)[0];
+        for (java.lang.management.MonitorInfo m : info.getLockedMonitors()) {
+            StackTraceElement frame = m.getLockedStackFrame();
+            if (frame != null && frame.getClassName().startsWith("io.noa.realtime.ws.")) {
+                underLock.add(what + " ran holding a lock taken in " + frame);
+            }
+        }
+    }
+
     private static void sleep(long ms) {
         try {
             Thread.sleep(ms);
