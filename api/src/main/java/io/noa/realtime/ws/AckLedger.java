@@ -32,11 +32,12 @@ import java.util.function.Supplier;
  * written by one writer at a time after the lock is released, so the {@link Link} may take its own
  * lock without any lock-order cycle.
  *
- * <p>Retries: with {@code retries > 0} (package-private for now, the Socket.IO protocol's
- * {@code ackTimeout} + {@code retries}), a timed-out ack is sent again with a new id, up to
- * {@code retries} more times, and acks pending when the link drops are replayed after the
- * reconnect; see {@link #retryOrFail}. The reference client also keeps one such packet in flight
- * at a time; that queue would sit in {@link #submit} and {@link #settle} (not done yet).
+ * <p>Retries (package-private for now; the Socket.IO client's {@code ackTimeout} +
+ * {@code retries}, at least once): with {@code retries > 0} the application's acked emits wait in
+ * a queue and one at a time is in flight; its timer starts when it is sent; when it times out it
+ * is sent again with a new id, up to {@code retries} more times (see {@link #retryOrFail}); when
+ * its link drops it is sent again after the reconnect; once it is answered or has failed, the next
+ * one goes out ({@link #drainQueueLocked}).
  */
 final class AckLedger {
     private static final System.Logger LOG = System.getLogger(AckLedger.class.getName());
@@ -76,6 +77,8 @@ final class AckLedger {
         final CompletableFuture<JsonNode> answer;
         /** Sent by the client itself (room join/leave, presence): never buffered, never replayed. */
         final boolean internal;
+        /** Waits in the retry queue, one in flight at a time (retries configured). */
+        final boolean queued;
         final Duration timeout;
         /** The id of the current try, {@code -1} while buffered. */
         long id = -1;
@@ -95,6 +98,7 @@ final class AckLedger {
             this.internal = internal;
             this.timeout = timeout;
             this.triesLeft = retries;
+            this.queued = retries > 0 && answer != null && !internal;
         }
     }
 
@@ -117,6 +121,8 @@ final class AckLedger {
     private long settledCount;
     private final ArrayDeque<Entry> buffer = new ArrayDeque<>();
     private final Map<Long, Entry> pending = new HashMap<>();
+    /** Acked emits with retries, in order; only the head may be in flight. */
+    private final ArrayDeque<Entry> queue = new ArrayDeque<>();
 
     /**
      * @param scheduler runs the ack timers
@@ -155,7 +161,10 @@ final class AckLedger {
         submit(new Entry(event, data, null, false, null, 0));
     }
 
-    /** An acknowledged emit; the timeout counts from now, buffered time included. */
+    /**
+     * An acknowledged emit; the timeout counts from now, buffered time included (with retries:
+     * per try, from the moment the try is sent).
+     */
     CompletableFuture<JsonNode> emitWithAck(String event, JsonNode data, Duration timeout) {
         Entry e = new Entry(event, data, new CompletableFuture<>(), false, timeout, retries);
         submit(e);
@@ -163,11 +172,28 @@ final class AckLedger {
     }
 
     private void submit(Entry e) {
+        try {
+            submitLocked(e);
+        } finally {
+            writer.kick();
+        }
+    }
+
+    private void submitLocked(Entry e) {
         synchronized (lock) {
             ConnectionState s = state.get();
             if (s == ConnectionState.CLOSED || s == ConnectionState.FAILED) {
                 throw new ConnectionClosedException("Cannot emit '" + e.event + "': the client is " + s
                         + "; call connect() first");
+            }
+            if (e.queued) {
+                if (buffer.size() + queue.size() >= maxBuffered) {
+                    throw new LimitExceededException("Acknowledged emits waiting to be sent", "maxPendingEmits",
+                            maxBuffered);
+                }
+                queue.addLast(e);
+                drainQueueLocked();
+                return;
             }
             Link l = link;
             if (l != null && l.isOpen()) {
@@ -186,7 +212,27 @@ final class AckLedger {
                 armLocked(e);
             }
         }
-        writer.kick();
+    }
+
+    /** Under lock: sends the head of the retry queue unless it is in flight already or no link is up. */
+    private void drainQueueLocked() {
+        Link l = link;
+        if (l == null || !l.isOpen()) {
+            return;
+        }
+        for (Entry head; (head = queue.peekFirst()) != null; ) {
+            if (head.id >= 0) {
+                return; // in flight
+            }
+            if (head.answer.isDone()) { // cancelled by the application
+                queue.pollFirst();
+                dropCancelled(head);
+                continue;
+            }
+            sendLocked(l, head);
+            armLocked(head);
+            return;
+        }
     }
 
     /** An ephemeral signal (typing): written only if a link is up right now. */
@@ -262,6 +308,7 @@ final class AckLedger {
             }
             settleLocked(e, data, error);
         }
+        writer.kick(); // with retries, the next queued ack goes out
         delivery.kick();
     }
 
@@ -281,7 +328,7 @@ final class AckLedger {
      * another try (a new id, sent now or after the reconnect) and an {@link AckTimeoutException}.
      */
     private void retryOrFail(Entry e) {
-        if (e.triesLeft <= 0) {
+        if (e.triesLeft <= 0 || !e.queued) {
             settleLocked(e, null, new AckTimeoutException(e.event, e.timeout));
             return;
         }
@@ -291,13 +338,8 @@ final class AckLedger {
             pending.remove(e.id, e);
             e.id = -1;
             e.link = null;
-            if (link != null && link.isOpen()) {
-                sendLocked(link, e);
-            } else {
-                buffer.addFirst(e);
-            }
-        } // else still buffered: it keeps its place
-        armLocked(e);
+        }
+        drainQueueLocked(); // the same entry, still at the head of the queue, goes out again with a new id
     }
 
     /** Under lock: the outcome is decided here, exactly once; the future is completed later, outside the lock. */
@@ -309,11 +351,14 @@ final class AckLedger {
         settledCount++;
         if (e.id >= 0) {
             pending.remove(e.id, e);
-        } else if (!e.internal) {
+        } else if (!e.internal && !e.queued) {
             buffer.remove(e);
         }
         if (e.timer != null) {
             e.timer.cancel(false);
+        }
+        if (e.queued && queue.remove(e)) {
+            drainQueueLocked(); // the next one goes out
         }
         CompletableFuture<JsonNode> f = e.answer;
         delivery.deliver(() -> {
@@ -341,6 +386,7 @@ final class AckLedger {
                 }
                 sendLocked(l, e);
             }
+            drainQueueLocked();
         }
         writer.kick();
     }
@@ -367,7 +413,15 @@ final class AckLedger {
             sentOnIt.sort((a, b) -> Long.compare(b.id, a.id));
             ConnectionClosedException error = null;
             for (Entry e : sentOnIt) {
-                if (replays(e) && !e.answer.isDone()) {
+                if (e.queued) { // stays at the head of the queue; sent again with a new id after the reconnect
+                    pending.remove(e.id, e);
+                    e.id = -1;
+                    e.link = null;
+                    e.attempt++;
+                    if (e.timer != null) {
+                        e.timer.cancel(false);
+                    }
+                } else if (replays(e) && !e.answer.isDone()) {
                     pending.remove(e.id, e);
                     e.id = -1;
                     e.link = null;
@@ -384,9 +438,9 @@ final class AckLedger {
         delivery.kick();
     }
 
-    /** Whether an ack pending when its link drops is sent again after the reconnect. */
+    /** Whether an ack pending when its link drops is sent again after the reconnect (queued ones always are). */
     private boolean replays(Entry e) {
-        return !e.internal && (replayAcks || retries > 0);
+        return !e.internal && replayAcks;
     }
 
     /** The application disconnected: every ack fails, buffered plain emits are dropped. */
@@ -397,7 +451,9 @@ final class AckLedger {
                 settleLocked(e, null, error);
             }
             List<Entry> buffered = new ArrayList<>(buffer);
+            buffered.addAll(queue);
             buffer.clear();
+            queue.clear();
             for (Entry e : buffered) {
                 if (e.answer != null) {
                     settleLocked(e, null, error);
@@ -419,14 +475,15 @@ final class AckLedger {
     /** Emits buffered while no link is up. */
     int buffered() {
         synchronized (lock) {
-            return buffer.size();
+            Entry head = queue.peekFirst();
+            return buffer.size() + queue.size() - (head != null && head.id >= 0 ? 1 : 0);
         }
     }
 
     /** Acks awaiting an answer plus buffered emits (for tests). */
     int outstanding() {
         synchronized (lock) {
-            return pending.size() + buffer.size();
+            return pending.size() + buffer.size() + queue.size();
         }
     }
 
