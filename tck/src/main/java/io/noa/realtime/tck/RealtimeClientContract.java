@@ -611,7 +611,9 @@ public abstract class RealtimeClientContract extends TransportContractSupport {
         List<String> underLock = new CopyOnWriteArrayList<>();
         try (RoomServer server = server();
                 RealtimeClient bob = client(server, "t-bob").build();
-                RealtimeClient alice = client(server, "t-alice").autoConnect(false).authSupplier(() -> {
+                // a short heartbeat: a transport may miss the FIN of the abrupt close below
+                RealtimeClient alice = client(server, "t-alice").autoConnect(false).heartbeatInterval(Duration.ofMillis(300))
+                        .pongTimeout(Duration.ofMillis(500)).authSupplier(() -> {
                     noClientLockHeld("auth supplier", underLock);
                     return Map.of("token", "t-alice");
                 }).build()) {
