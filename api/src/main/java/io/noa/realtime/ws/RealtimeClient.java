@@ -58,6 +58,12 @@ import java.util.function.Function;
  * throws go to the {@link #onError} listeners; the connection stays up. Thread-safe.
  */
 public final class RealtimeClient implements AutoCloseable {
+    // The front: public API, options, listener registration, delegation. Behind it:
+    // LinkSupervisor keeps one Connection (one WebSocket link) at a time and reconnects;
+    // AckLedger owns every emit and acknowledgement; Callbacks holds the listeners and runs every
+    // user callback serially. Each class guards its own state with its own lock and calls no other
+    // class that takes a lock while holding it; user code only runs from the Callbacks queue (and
+    // the auth supplier), never under a lock.
     private final RealtimeOptions options;
     private final Transport transport;
     private final String target;
