@@ -6,127 +6,168 @@ import io.noa.realtime.IdleTimeoutException;
 import io.noa.realtime.RealtimeException;
 import io.noa.realtime.TransportException;
 import io.noa.realtime.event.EventCodec;
+import io.noa.realtime.spi.Transport;
 import io.noa.realtime.spi.WebSocketListener;
 import io.noa.realtime.spi.WebSocketSession;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 /**
- * One WebSocket connection of a {@link RealtimeClient}: the transport listener, the protocol
- * context, the handshake timeout and the heartbeat. Protocol calls happen under the client lock;
- * anything that ends the connection or runs callbacks happens after the lock is released.
+ * One WebSocket link: opening it, the protocol session on it, the handshake timeout, the heartbeat
+ * and the end of it. It ends exactly once ({@link #isOpen()} turns false first) and then tells its
+ * {@link Owner}.
+ *
+ * <p>Its lock guards the protocol session and the timers only. Nothing leaves this class while the
+ * lock is held: what the protocol reports during a call (events, acks, the handshake, frames to
+ * send) is collected and handed on after the lock is released, in order.
  */
-final class Connection implements WebSocketListener, WireProtocol.Context {
+final class Connection implements WebSocketListener, WireProtocol.Context, AckLedger.Link {
     private static final System.Logger LOG = System.getLogger(Connection.class.getName());
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
-    private final RealtimeClient client;
+    /** What a link reports; every call is made with no lock held. */
+    interface Owner {
+        /** The protocol handshake succeeded. */
+        void linkReady(Connection c, String sessionId);
+
+        /** The link ended (once per link), or could not be opened. */
+        void linkEnded(Connection c, String reason, Throwable error, boolean mayReconnect);
+
+        /** An inbound event; {@code ackId} is {@code -1} unless the peer asks for an answer. */
+        void eventReceived(Connection c, String event, JsonNode data, long ackId);
+
+        /** The answer (or refusal, {@code error} non-null) to one of our acked emits. */
+        void ackReceived(long ackId, JsonNode data, RealtimeException error);
+
+        /** A frame that does not decode; the link stays up. */
+        void protocolError(RealtimeException error);
+    }
+
+    private final Object lock = new Object();
+    private final Owner owner;
+    private final Transport transport;
     private final RealtimeOptions options;
+    private final String target;
     private final JsonNode auth;
+    private final BooleanSupplier mayRead;
     private final AtomicBoolean ended = new AtomicBoolean();
     private final AtomicBoolean paused = new AtomicBoolean();
     private volatile WebSocketSession ws;
     private volatile CompletableFuture<WebSocketSession> connecting;
     private volatile long lastInbound = System.nanoTime();
-    // guarded by client.lock
+    // guarded by lock
     private WireProtocol.Session proto;
     private boolean ready;
-    private Runnable afterUnlock;
+    private List<Runnable> reports;
     private ScheduledFuture<?> handshakeTimer;
     private ScheduledFuture<?> heartbeatTimer;
     private ScheduledFuture<?> livenessTimer;
 
-    Connection(RealtimeClient client, JsonNode auth) {
-        this.client = client;
-        this.options = client.options();
+    Connection(Owner owner, Transport transport, RealtimeOptions options, String target, JsonNode auth,
+            BooleanSupplier mayRead) {
+        this.owner = owner;
+        this.transport = transport;
+        this.options = options;
+        this.target = target;
         this.auth = auth;
+        this.mayRead = mayRead;
     }
 
-    /** Under lock. */
+    /** Opens the WebSocket; the outcome arrives through the listener methods. */
     void start() {
+        if (ended.get()) {
+            return; // closed before it started
+        }
         Duration timeout = options.timeout();
-        handshakeTimer = client.transport().scheduler().schedule(this::handshakeTimedOut, timeout.toMillis(),
-                TimeUnit.MILLISECONDS);
-        connecting = client.transport().webSocket().connect(options.protocol().connectUri(options.url()),
-                options.headers(), timeout, this);
-        connecting.whenComplete((session, err) -> {
+        synchronized (lock) {
+            handshakeTimer = transport.scheduler().schedule(this::handshakeTimedOut, timeout.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+        CompletableFuture<WebSocketSession> f;
+        try {
+            f = transport.webSocket().connect(options.protocol().connectUri(options.url()), options.headers(),
+                    timeout, this);
+        } catch (RuntimeException e) {
+            end("transport error", e, true);
+            return;
+        }
+        connecting = f;
+        if (ended.get()) {
+            f.cancel(true);
+        }
+        f.whenComplete((session, err) -> {
             if (err != null) {
-                client.connectionFailed(this, RealtimeClient.unwrap(err));
+                end("transport error", RealtimeClient.unwrap(err), true);
             }
         });
     }
 
     private void handshakeTimedOut() {
         boolean fire;
-        synchronized (client.lock) {
-            fire = !ready && client.isCurrent(this);
+        synchronized (lock) {
+            fire = !ready;
         }
         if (fire) {
-            client.connectionFailed(this, new ConnectTimeoutException(client.target(), options.timeout()));
+            end("transport error", new ConnectTimeoutException(target, options.timeout()), true);
         }
     }
 
-    boolean ready() {
-        return ready && !ended.get();
-    }
-
-    long queuedBytes() {
-        WebSocketSession s = ws;
-        return s == null ? 0 : s.queuedBytes();
-    }
-
-    long nextAckId() {
-        return proto.nextAckId();
-    }
-
-    String encodeEvent(String event, JsonNode data, long ackId) {
-        return proto.encodeEvent(event, data, ackId);
-    }
-
-    String encodeAck(long ackId, JsonNode data) {
-        return proto.encodeAck(ackId, data);
-    }
-
-    /** Under lock: a polite close (protocol goodbye frame, close code 1000). */
-    void closeNormally() {
+    /** Ends the link (once): timers off, socket dropped, then the owner is told. */
+    private void end(String reason, Throwable error, boolean mayReconnect) {
         if (!ended.compareAndSet(false, true)) {
             return;
         }
         cancelTimers();
         WebSocketSession s = ws;
         if (s != null) {
-            if (proto != null && ready) {
-                String bye = proto.closingFrame();
-                if (!bye.isEmpty()) {
-                    s.sendText(bye);
-                }
-            }
-            s.close(1000, "client disconnect");
-        } else if (connecting != null) {
-            connecting.cancel(true);
+            s.abort();
+        } else {
+            cancelConnecting();
         }
+        owner.linkEnded(this, reason, error, mayReconnect);
     }
 
-    /** Drops the link at once. */
-    void abort() {
-        ended.set(true);
+    /** A polite close asked for by the application (protocol goodbye frame, close code 1000); the owner already knows. */
+    void closeNormally() {
+        if (!ended.compareAndSet(false, true)) {
+            return;
+        }
+        String bye;
+        synchronized (lock) {
+            bye = proto != null && ready ? proto.closingFrame() : "";
+        }
         cancelTimers();
         WebSocketSession s = ws;
         if (s != null) {
-            s.abort();
-        } else if (connecting != null) {
-            connecting.cancel(true);
+            if (!bye.isEmpty()) {
+                s.sendText(bye);
+            }
+            s.close(1000, "client disconnect");
+        } else {
+            cancelConnecting();
+        }
+    }
+
+    private void cancelConnecting() {
+        CompletableFuture<WebSocketSession> f = connecting;
+        if (f != null) {
+            f.cancel(true);
         }
     }
 
     private void cancelTimers() {
-        for (ScheduledFuture<?> t : new ScheduledFuture<?>[] {handshakeTimer, heartbeatTimer, livenessTimer}) {
-            if (t != null) {
-                t.cancel(false);
+        synchronized (lock) {
+            for (ScheduledFuture<?> t : new ScheduledFuture<?>[] {handshakeTimer, heartbeatTimer, livenessTimer}) {
+                if (t != null) {
+                    t.cancel(false);
+                }
             }
         }
     }
@@ -139,70 +180,92 @@ final class Connection implements WebSocketListener, WireProtocol.Context {
     }
 
     private void requestNext(WebSocketSession s) {
-        if (client.mayRead()) {
+        if (mayRead.getAsBoolean()) {
             s.request(1);
         } else {
             paused.set(true);
-            if (client.mayRead()) {
+            if (mayRead.getAsBoolean()) {
                 resumeReading();
             }
         }
     }
 
-    /** Runs what a protocol call under the lock deferred (an end of the connection), then callbacks. */
-    private void afterUnlock() {
-        Runnable r;
-        synchronized (client.lock) {
-            r = afterUnlock;
-            afterUnlock = null;
-        }
-        if (r != null) {
+    /** Under lock, inside a protocol call: hand {@code r} on once the lock is released. */
+    private void report(Runnable r) {
+        if (!Thread.holdsLock(lock)) {
             r.run();
+            return;
         }
-        client.kick();
+        if (reports == null) {
+            reports = new ArrayList<>(2);
+        }
+        reports.add(r);
+    }
+
+    /** Under lock: what the protocol reported during this call. */
+    private List<Runnable> takeReports() {
+        List<Runnable> r = reports;
+        reports = null;
+        return r;
+    }
+
+    private static void run(List<Runnable> reports) {
+        if (reports != null) {
+            for (Runnable r : reports) {
+                r.run();
+            }
+        }
     }
 
     // ------------------------------------------------------------ WebSocketListener
 
     @Override
     public void onOpen(WebSocketSession session) {
-        synchronized (client.lock) {
-            if (!client.isCurrent(this) || ended.get()) {
-                session.abort();
-                return;
+        List<Runnable> todo = null;
+        synchronized (lock) {
+            if (!ended.get()) {
+                ws = session;
+                lastInbound = System.nanoTime();
+                proto = options.protocol().open(this);
+                proto.onOpen();
+                todo = takeReports();
             }
-            ws = session;
-            lastInbound = System.nanoTime();
-            proto = options.protocol().open(this);
-            proto.onOpen();
         }
-        afterUnlock();
+        if (ended.get()) { // ended before, or while, the session was stored: end() may not have seen it
+            session.abort();
+            return;
+        }
+        run(todo);
         session.request(1);
     }
 
     @Override
     public void onText(WebSocketSession session, CharSequence text) {
         lastInbound = System.nanoTime();
-        synchronized (client.lock) {
-            if (!client.isCurrent(this) || ended.get()) {
+        List<Runnable> todo;
+        synchronized (lock) {
+            if (ended.get()) {
                 return;
             }
             proto.onText(text);
+            todo = takeReports();
         }
-        afterUnlock();
+        run(todo);
         requestNext(session);
     }
 
     @Override
     public void onBinary(WebSocketSession session, ByteBuffer data) {
         lastInbound = System.nanoTime();
-        synchronized (client.lock) {
-            if (!client.isCurrent(this) || ended.get()) {
+        List<Runnable> todo;
+        synchronized (lock) {
+            if (ended.get()) {
                 return;
             }
             proto.onBinary(data, this);
+            todo = takeReports();
         }
-        afterUnlock();
+        run(todo);
         requestNext(session);
     }
 
@@ -213,22 +276,65 @@ final class Connection implements WebSocketListener, WireProtocol.Context {
 
     @Override
     public void onClose(WebSocketSession session, int code, String reason) {
-        client.linkEnded(this, "transport close", new TransportException("The server closed the WebSocket "
-                + client.target() + " with code " + code + (reason.isEmpty() ? "" : " (" + reason + ")")), true);
+        end("transport close", new TransportException("The server closed the WebSocket " + target + " with code "
+                + code + (reason.isEmpty() ? "" : " (" + reason + ")")), true);
     }
 
     @Override
     public void onError(WebSocketSession session, Throwable error) {
         Throwable e = error instanceof RealtimeException ? error
-                : new TransportException("WebSocket " + client.target() + " failed", error);
-        client.linkEnded(this, "transport error", e, true);
+                : new TransportException("WebSocket " + target + " failed", error);
+        end("transport error", e, true);
     }
 
-    // ------------------------------------------------------------ WireProtocol.Context
+    // ------------------------------------------------------------ AckLedger.Link
+
+    @Override
+    public boolean isOpen() {
+        return !ended.get();
+    }
+
+    @Override
+    public long queuedBytes() {
+        WebSocketSession s = ws;
+        return s == null ? 0 : s.queuedBytes();
+    }
+
+    @Override
+    public void write(String event, JsonNode data, long ackId) {
+        String frame;
+        synchronized (lock) {
+            frame = ready && !ended.get() ? proto.encodeEvent(event, data, ackId) : null;
+        }
+        sendNow(frame);
+    }
+
+    @Override
+    public void writeAck(long ackId, JsonNode data) {
+        String frame;
+        synchronized (lock) {
+            frame = ready && !ended.get() ? proto.encodeAck(ackId, data) : null;
+        }
+        sendNow(frame);
+    }
+
+    private void sendNow(String frame) {
+        WebSocketSession s = ws;
+        if (frame == null || s == null || ended.get()) {
+            return;
+        }
+        s.sendText(frame).whenComplete((v, err) -> {
+            if (err != null) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "Send to " + target + " failed: " + err);
+            }
+        });
+    }
+
+    // ------------------------------------------------------------ WireProtocol.Context (under lock)
 
     @Override
     public String target() {
-        return client.target();
+        return target;
     }
 
     @Override
@@ -243,15 +349,7 @@ final class Connection implements WebSocketListener, WireProtocol.Context {
 
     @Override
     public void send(String frame) {
-        WebSocketSession s = ws;
-        if (s == null || ended.get()) {
-            return;
-        }
-        s.sendText(frame).whenComplete((v, err) -> {
-            if (err != null) {
-                LOG.log(System.Logger.Level.DEBUG, () -> "Send to " + client.target() + " failed: " + err);
-            }
-        });
+        report(() -> sendNow(frame));
     }
 
     @Override
@@ -265,35 +363,34 @@ final class Connection implements WebSocketListener, WireProtocol.Context {
         }
         if (proto.heartbeat() == WireProtocol.Heartbeat.CLIENT_PING) {
             long every = options.heartbeatInterval().toMillis();
-            heartbeatTimer = client.transport().scheduler().scheduleAtFixedRate(this::ping, every, every,
-                    TimeUnit.MILLISECONDS);
+            heartbeatTimer = transport.scheduler().scheduleAtFixedRate(this::ping, every, every, TimeUnit.MILLISECONDS);
         }
-        client.handshakeDone(this, sessionId);
+        report(() -> owner.linkReady(this, sessionId));
     }
 
     @Override
     public void handshakeFailed(RealtimeException error) {
-        afterUnlock = () -> client.linkEnded(this, "handshake refused", error, true);
+        report(() -> end("handshake refused", error, true));
     }
 
     @Override
     public void event(String event, JsonNode data, long ackId) {
-        client.eventReceived(this, event, data, ackId);
+        report(() -> owner.eventReceived(this, event, data, ackId));
     }
 
     @Override
     public void ack(long ackId, JsonNode data) {
-        client.ackReceived(this, ackId, data, null);
+        report(() -> owner.ackReceived(ackId, data, null));
     }
 
     @Override
     public void ackError(long ackId, RealtimeException error) {
-        client.ackReceived(this, ackId, null, error);
+        report(() -> owner.ackReceived(ackId, null, error));
     }
 
     @Override
     public void protocolError(RealtimeException error) {
-        client.protocolError(error);
+        report(() -> owner.protocolError(error));
     }
 
     @Override
@@ -302,13 +399,13 @@ final class Connection implements WebSocketListener, WireProtocol.Context {
             livenessTimer.cancel(false);
         }
         long armedAt = System.nanoTime();
-        livenessTimer = client.transport().scheduler().schedule(() -> checkTraffic(armedAt, timeout),
-                timeout.toMillis(), TimeUnit.MILLISECONDS);
+        livenessTimer = transport.scheduler().schedule(() -> checkTraffic(armedAt, timeout), timeout.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     @Override
     public void serverDisconnected(String reason) {
-        afterUnlock = () -> client.linkEnded(this, "io server disconnect", null, false);
+        report(() -> end("io server disconnect", null, false));
     }
 
     // ------------------------------------------------------------ heartbeat
@@ -320,7 +417,7 @@ final class Connection implements WebSocketListener, WireProtocol.Context {
         }
         long sentAt = System.nanoTime();
         s.sendPing(EMPTY.duplicate());
-        client.transport().scheduler().schedule(() -> checkTraffic(sentAt, options.pongTimeout()),
+        transport.scheduler().schedule(() -> checkTraffic(sentAt, options.pongTimeout()),
                 options.pongTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -329,8 +426,8 @@ final class Connection implements WebSocketListener, WireProtocol.Context {
         if (ended.get() || lastInbound - since > 0) {
             return;
         }
-        LOG.log(System.Logger.Level.DEBUG, () -> "No traffic from " + client.target() + " within " + timeout.toMillis()
+        LOG.log(System.Logger.Level.DEBUG, () -> "No traffic from " + target + " within " + timeout.toMillis()
                 + " ms; closing the half-open link");
-        client.linkEnded(this, "ping timeout", new IdleTimeoutException(client.target(), timeout), true);
+        end("ping timeout", new IdleTimeoutException(target, timeout), true);
     }
 }

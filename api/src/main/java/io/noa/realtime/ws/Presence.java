@@ -25,8 +25,10 @@ public final class Presence {
     // only touched from the client's serial callback context
     private final Map<String, Entry> users = new LinkedHashMap<>();
     private volatile Map<String, Entry> snapshot = Map.of();
-    // guarded by client.lock
+    private final Object lock = new Object();
+    // guarded by lock
     private JsonNode own;
+    private AckLedger.Link link;
 
     /** The presence of one user. Immutable. */
     public static final class Entry {
@@ -100,12 +102,13 @@ public final class Presence {
         ObjectNode n = client.options().codec().mapper().createObjectNode();
         n.put("status", status);
         n.set("metadata", client.options().codec().encode(metadata));
-        synchronized (client.lock) {
+        AckLedger.Link l;
+        synchronized (lock) {
             own = n;
-            Connection c = client.readyConnection();
-            if (c != null) {
-                client.sendInternal(c, "presence:update", n, false);
-            }
+            l = link;
+        }
+        if (l != null) {
+            client.ledger().sendOn(l, "presence:update", n, false);
         }
     }
 
@@ -158,20 +161,36 @@ public final class Presence {
         listeners.forEach(l -> l.accept(s));
     }
 
-    /** Under lock: the link went down; clear after the callbacks already queued. */
-    void clear() {
+    /** A link finished its handshake: send this client's status on it again. */
+    void linkUp(AckLedger.Link l) {
+        JsonNode n;
+        synchronized (lock) {
+            if (!l.isOpen()) {
+                return;
+            }
+            link = l;
+            n = own;
+        }
+        if (n != null) {
+            client.ledger().sendOn(l, "presence:update", n, false);
+        }
+    }
+
+    /**
+     * The link {@code l} dropped ({@code null}: the client disconnected): the map is cleared after
+     * the callbacks already queued (the server sends fresh state after the reconnect).
+     */
+    void linkDown(AckLedger.Link l) {
+        synchronized (lock) {
+            if (l == null || link == l) {
+                link = null;
+            }
+        }
         client.deliver(() -> {
             if (!users.isEmpty()) {
                 users.clear();
                 publish();
             }
         });
-    }
-
-    /** Under lock, during the handshake. */
-    void resend(Connection c) {
-        if (own != null) {
-            client.sendInternal(c, "presence:update", own, false);
-        }
     }
 }

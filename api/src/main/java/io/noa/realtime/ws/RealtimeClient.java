@@ -8,31 +8,20 @@ import io.noa.realtime.ConnectionStateMachine;
 import io.noa.realtime.HandshakeException;
 import io.noa.realtime.LimitExceededException;
 import io.noa.realtime.RealtimeException;
-import io.noa.realtime.RetryPolicy;
 import io.noa.realtime.StateChange;
 import io.noa.realtime.Subscription;
 import io.noa.realtime.event.EventBus;
 import io.noa.realtime.event.EventType;
 import io.noa.realtime.internal.Redaction;
-import io.noa.realtime.internal.SerialExecutor;
 import io.noa.realtime.spi.Transport;
 import io.noa.realtime.spi.Transports;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -69,45 +58,36 @@ import java.util.function.Function;
  * throws go to the {@link #onError} listeners; the connection stays up. Thread-safe.
  */
 public final class RealtimeClient implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(RealtimeClient.class.getName());
-    private static final int MAX_PENDING_CALLBACKS = 1024;
-
+    // The front: public API, options, listener registration, delegation. Behind it:
+    // LinkSupervisor keeps one Connection (one WebSocket link) at a time and reconnects;
+    // AckLedger owns every emit and acknowledgement; Callbacks holds the listeners and runs every
+    // user callback serially. Each class guards its own state with its own lock and calls no other
+    // class that takes a lock while holding it; user code only runs from the Callbacks queue (and
+    // the auth supplier), never under a lock.
     private final RealtimeOptions options;
     private final Transport transport;
-    private final RetryPolicy retryPolicy;
     private final String target;
     private final ConnectionStateMachine machine = new ConnectionStateMachine();
-    private final SerialExecutor callbacks;
-    private final AtomicInteger pendingCallbacks = new AtomicInteger();
+    private final Callbacks callbacks;
     private final EventBus bus;
-    private final CopyOnWriteArrayList<Runnable> connectListeners = new CopyOnWriteArrayList<>();
-    private final CopyOnWriteArrayList<Consumer<? super String>> disconnectListeners = new CopyOnWriteArrayList<>();
-    private final CopyOnWriteArrayList<Consumer<? super Throwable>> errorListeners = new CopyOnWriteArrayList<>();
-    private final CopyOnWriteArrayList<Consumer<? super StateChange>> stateListeners = new CopyOnWriteArrayList<>();
-    private final ConcurrentHashMap<String, Function<JsonNode, ?>> responders = new ConcurrentHashMap<>();
+    private final AckLedger ledger;
     private final Rooms rooms;
     private final Presence presence;
     private final ConcurrentHashMap<String, TypingIndicator> typing = new ConcurrentHashMap<>();
-
-    final Object lock = new Object();
-    // guarded by lock
-    private Connection current;
-    private int attempts;
-    private ScheduledFuture<?> reconnectTimer;
-    private final ArrayDeque<PendingEmit> buffer = new ArrayDeque<>();
-    private final Map<Long, PendingEmit> awaitingAck = new HashMap<>();
-    private volatile String sessionId = "";
+    private final LinkSupervisor link;
 
     private RealtimeClient(RealtimeOptions options, Transport transport) {
         this.options = options;
         this.transport = transport;
-        this.retryPolicy = options.retryPolicy();
         this.target = Redaction.url(options.url());
-        this.callbacks = new SerialExecutor(options.callbackExecutor());
-        this.bus = new EventBus(options.codec(), (event, error) -> errorListeners.forEach(l -> l.accept(error)));
-        machine.addListener(change -> deliver(() -> stateListeners.forEach(l -> l.accept(change))));
+        this.callbacks = new Callbacks(options.callbackExecutor());
+        this.bus = new EventBus(options.codec(), (event, error) -> callbacks.errorNow(error));
+        machine.addListener(callbacks::stateChanged);
+        this.ledger = AckLedger.of(options, transport.scheduler(), callbacks, machine::state, target);
         this.rooms = new Rooms(this);
         this.presence = new Presence(this);
+        this.link = new LinkSupervisor(options, transport, target, machine, callbacks, bus, ledger, rooms, presence,
+                typing.values());
     }
 
     static RealtimeClient create(RealtimeOptions options) {
@@ -181,10 +161,7 @@ public final class RealtimeClient implements AutoCloseable {
      * @return closing it removes the responder
      */
     public Subscription respond(String event, Function<JsonNode, ?> responder) {
-        Objects.requireNonNull(event, "event");
-        Objects.requireNonNull(responder, "responder");
-        responders.put(event, responder);
-        return () -> responders.remove(event, responder);
+        return callbacks.respond(event, responder);
     }
 
     /**
@@ -194,7 +171,7 @@ public final class RealtimeClient implements AutoCloseable {
      * @return closing it removes the listener
      */
     public Subscription onConnect(Runnable listener) {
-        return add(connectListeners, listener);
+        return callbacks.onConnect(listener);
     }
 
     /**
@@ -206,7 +183,7 @@ public final class RealtimeClient implements AutoCloseable {
      * @return closing it removes the listener
      */
     public Subscription onDisconnect(Consumer<? super String> listener) {
-        return add(disconnectListeners, listener);
+        return callbacks.onDisconnect(listener);
     }
 
     /**
@@ -217,7 +194,7 @@ public final class RealtimeClient implements AutoCloseable {
      * @return closing it removes the listener
      */
     public Subscription onError(Consumer<? super Throwable> listener) {
-        return add(errorListeners, listener);
+        return callbacks.onError(listener);
     }
 
     /**
@@ -227,12 +204,7 @@ public final class RealtimeClient implements AutoCloseable {
      * @return closing it removes the listener
      */
     public Subscription onStateChange(Consumer<? super StateChange> listener) {
-        return add(stateListeners, listener);
-    }
-
-    private static <T> Subscription add(CopyOnWriteArrayList<T> list, T item) {
-        list.add(Objects.requireNonNull(item, "listener"));
-        return () -> list.remove(item);
+        return callbacks.onStateChange(listener);
     }
 
     // ---------------------------------------------------------------- features
@@ -295,7 +267,7 @@ public final class RealtimeClient implements AutoCloseable {
      * @throws ConnectionClosedException after {@link #disconnect()} (call {@link #connect()} first)
      */
     public void emit(String event, Object data) {
-        send(new PendingEmit(checkName(event), options.codec().encode(data), null, false));
+        ledger.emit(checkName(event), options.codec().encode(data));
     }
 
     /**
@@ -332,7 +304,12 @@ public final class RealtimeClient implements AutoCloseable {
      *     {@link ConnectionClosedException} / the server's negative answer
      */
     public CompletableFuture<JsonNode> emitWithAck(String event, Object data, Duration timeout) {
-        return ackedEmit(checkName(event), options.codec().encode(data), timeout);
+        String name = checkName(event);
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isZero() || timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+        }
+        return ledger.emitWithAck(name, options.codec().encode(data), timeout);
     }
 
     /**
@@ -350,18 +327,6 @@ public final class RealtimeClient implements AutoCloseable {
         return emitWithAck(event, data, timeout).thenApply(node -> options.codec().decode(type, node));
     }
 
-    private CompletableFuture<JsonNode> ackedEmit(String event, JsonNode data, Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isZero() || timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout must be positive, was " + timeout);
-        }
-        CompletableFuture<JsonNode> answer = new CompletableFuture<>();
-        PendingEmit p = new PendingEmit(event, data, answer, false);
-        send(p);
-        armTimeout(p, timeout);
-        return answer;
-    }
-
     private static String checkName(String event) {
         Objects.requireNonNull(event, "event");
         if (event.isEmpty() || event.startsWith("$")) {
@@ -370,91 +335,13 @@ public final class RealtimeClient implements AutoCloseable {
         return event;
     }
 
-    private void send(PendingEmit p) {
-        synchronized (lock) {
-            ConnectionState s = machine.state();
-            if (s == ConnectionState.CLOSED || s == ConnectionState.FAILED) {
-                throw new ConnectionClosedException("Cannot emit '" + p.event + "': the client is " + s
-                        + "; call connect() first");
-            }
-            Connection c = current;
-            if (s == ConnectionState.CONNECTED && c != null && c.ready()) {
-                if (c.queuedBytes() > options.maxQueuedBytes()) {
-                    throw new LimitExceededException("WebSocket send queue", "maxQueuedBytes", options.maxQueuedBytes());
-                }
-                writeNow(c, p);
-            } else {
-                if (buffer.size() >= options.maxPendingEmits()) {
-                    throw new LimitExceededException("Buffered emits while disconnected", "maxPendingEmits",
-                            options.maxPendingEmits());
-                }
-                buffer.addLast(p);
-            }
-        }
-    }
-
-    /** Under lock, connection ready. */
-    private void writeNow(Connection c, PendingEmit p) {
-        long id = -1;
-        if (p.wantsAck()) {
-            id = c.nextAckId();
-            p.ackId = id;
-            awaitingAck.put(id, p);
-        }
-        c.send(c.encodeEvent(p.event, p.data, id));
-    }
-
-    private void ackTimedOut(PendingEmit p, Duration timeout) {
-        synchronized (lock) {
-            if (p.isDone()) {
-                return;
-            }
-            buffer.remove(p);
-            if (p.ackId >= 0) {
-                awaitingAck.remove(p.ackId, p);
-            }
-        }
-        completeLater(p, null, new AckTimeoutException(p.event, timeout));
-        callbacks.kick();
-    }
-
-    /**
-     * Starts the acknowledgement timer of an emit that is already sent or buffered, so possibly
-     * already answered: if it was, the timer is cancelled here, else by {@link #completeLater}.
-     */
-    private void armTimeout(PendingEmit p, Duration timeout) {
-        ScheduledFuture<?> t = transport.scheduler().schedule(() -> ackTimedOut(p, timeout), timeout.toMillis(),
-                TimeUnit.MILLISECONDS);
-        p.timeout = t;
-        if (p.settled) {
-            t.cancel(false);
-        }
-    }
-
-    private void completeLater(PendingEmit p, JsonNode value, Throwable error) {
-        p.settled = true;
-        ScheduledFuture<?> t = p.timeout;
-        if (t != null) {
-            t.cancel(false);
-        }
-        deliver(() -> {
-            if (error == null) {
-                p.answer.complete(value);
-            } else {
-                p.answer.completeExceptionally(error);
-            }
-        });
-    }
-
     /**
      * Emits buffered while disconnected and not yet sent.
      *
      * @return the count
      */
     public int pendingEmits() {
-        synchronized (lock) {
-            return buffer.size();
-        }
+        return ledger.buffered();
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -483,22 +370,13 @@ public final class RealtimeClient implements AutoCloseable {
      * @return the id, if connected and the protocol has one
      */
     public Optional<String> sessionId() {
-        String s = sessionId;
+        String s = link.sessionId();
         return s.isEmpty() ? Optional.empty() : Optional.of(s);
     }
 
     /** Connects (or reconnects after a disconnect or failure, with a fresh attempt budget). Returns at once. */
     public void connect() {
-        synchronized (lock) {
-            ConnectionState s = machine.state();
-            if (s == ConnectionState.CONNECTING || s == ConnectionState.CONNECTED || s == ConnectionState.RECONNECTING) {
-                return;
-            }
-            attempts = 0;
-            machine.transitionTo(ConnectionState.CONNECTING, null);
-            startAttempt();
-        }
-        callbacks.kick();
+        link.connect();
     }
 
     /**
@@ -506,32 +384,7 @@ public final class RealtimeClient implements AutoCloseable {
      * are dropped and pending acknowledgements fail with {@link ConnectionClosedException}.
      */
     public void disconnect() {
-        List<PendingEmit> failed;
-        synchronized (lock) {
-            if (machine.state() == ConnectionState.CLOSED) {
-                return;
-            }
-            boolean wasConnected = machine.state() == ConnectionState.CONNECTED;
-            cancelReconnect();
-            Connection c = current;
-            current = null;
-            if (c != null) {
-                c.closeNormally();
-            }
-            failed = drainPending(true);
-            for (PendingEmit p : buffer) {
-                if (p.wantsAck()) {
-                    failed.add(p);
-                }
-            }
-            buffer.clear();
-            machine.transitionTo(ConnectionState.CLOSED, null);
-            sessionId = "";
-            linkDown(wasConnected, "io client disconnect");
-        }
-        ConnectionClosedException e = new ConnectionClosedException("The client was disconnected by the application");
-        failed.forEach(p -> completeLater(p, null, e));
-        callbacks.kick();
+        link.disconnect();
     }
 
     /** Same as {@link #disconnect()}; also stops the typing indicators. */
@@ -541,255 +394,38 @@ public final class RealtimeClient implements AutoCloseable {
         typing.values().forEach(TypingIndicator::close);
     }
 
-    private void cancelReconnect() {
-        if (reconnectTimer != null) {
-            reconnectTimer.cancel(false);
-            reconnectTimer = null;
-        }
-    }
-
-    /** Under lock. */
-    private void startAttempt() {
-        Object authValue;
-        try {
-            authValue = options.auth().get();
-        } catch (RuntimeException e) {
-            connectionFailed(null, new RealtimeException("The auth supplier threw: " + e.getClass().getSimpleName(), e));
-            return;
-        }
-        Connection c = new Connection(this, options.codec().encode(authValue));
-        current = c;
-        c.start();
-    }
+    // ---------------------------------------------------------------- for Rooms, Presence, TypingIndicator
 
     Transport transport() {
         return transport;
     }
 
-    String target() {
-        return target;
+    AckLedger ledger() {
+        return ledger;
     }
 
-    // ---- called by Connection (with the connection it concerns) ----
-
-    boolean isCurrent(Connection c) {
-        return current == c;
+    EventBus bus() {
+        return bus;
     }
 
-    /** Under lock: the connection if its handshake is done, else null. */
-    Connection readyConnection() {
-        Connection c = current;
-        return c != null && c.ready() && machine.state() == ConnectionState.CONNECTED ? c : null;
-    }
-
-    /**
-     * Sends an event only if connected right now (for ephemeral signals such as typing).
-     *
-     * @return true if it was written
-     */
+    /** Sends an event only if connected right now (ephemeral signals such as typing); true if it was sent. */
     boolean emitIfConnected(String event, Object data) {
-        JsonNode node = options.codec().encode(data);
-        synchronized (lock) {
-            Connection c = readyConnection();
-            if (c == null) {
-                return false;
-            }
-            writeNow(c, new PendingEmit(event, node, null, true));
-            return true;
-        }
+        return ledger.emitIfConnected(event, options.codec().encode(data));
     }
 
-    /** The protocol handshake succeeded. Under lock (Connection holds it). */
-    void handshakeDone(Connection c, String sid) {
-        if (current != c) {
-            return;
-        }
-        sessionId = sid;
-        attempts = 0;
-        machine.transitionTo(ConnectionState.CONNECTED, null);
-        rooms.rejoin(c);
-        presence.resend(c);
-        List<PendingEmit> toSend = new ArrayList<>(buffer);
-        buffer.clear();
-        for (PendingEmit p : toSend) {
-            if (!p.isDone()) {
-                writeNow(c, p);
-            }
-        }
-        deliver(() -> connectListeners.forEach(Runnable::run));
-    }
-
-    /** Under lock: write a room or presence frame during the handshake or while connected. */
-    CompletableFuture<JsonNode> sendInternal(Connection c, String event, JsonNode data, boolean ack) {
-        CompletableFuture<JsonNode> answer = ack ? new CompletableFuture<>() : CompletableFuture.completedFuture(null);
-        PendingEmit p = new PendingEmit(event, data, ack ? answer : null, true);
-        writeNow(c, p);
-        if (ack) {
-            armTimeout(p, options.defaultAckTimeout());
-        }
-        return answer;
-    }
-
-    /** An acknowledgement arrived. Under lock. */
-    void ackReceived(Connection c, long id, JsonNode data, RealtimeException error) {
-        PendingEmit p = awaitingAck.remove(id);
-        if (p == null) {
-            LOG.log(System.Logger.Level.DEBUG, () -> "Ignoring acknowledgement " + id + " with no pending emit");
-            return;
-        }
-        completeLater(p, data, error);
-    }
-
-    /** An inbound event. Under lock. */
-    void eventReceived(Connection c, String event, JsonNode data, long ackId) {
-        deliver(() -> bus.publish(event, data));
-        if (ackId >= 0) {
-            Function<JsonNode, ?> responder = responders.get(event);
-            if (responder != null) {
-                deliver(() -> {
-                    Object answer;
-                    try {
-                        answer = responder.apply(data);
-                    } catch (RuntimeException e) {
-                        errorListeners.forEach(l -> l.accept(e));
-                        return;
-                    }
-                    synchronized (lock) {
-                        if (current == c && c.ready()) {
-                            c.send(c.encodeAck(ackId, options.codec().encode(answer)));
-                        }
-                    }
-                });
-            }
-        }
-    }
-
-    /** A malformed frame or protocol error; the connection stays up. */
-    void protocolError(RealtimeException e) {
-        deliver(() -> errorListeners.forEach(l -> l.accept(e)));
-    }
-
-    /** A connection attempt failed before the link was up. Not under lock. */
-    void connectionFailed(Connection c, Throwable error) {
-        linkEnded(c, "transport error", error, true);
-    }
-
-    /**
-     * The connection attempt or the live link ended. {@code reason} is socket.io's reason string;
-     * {@code mayReconnect} is false when the server ended the session on purpose. Not under lock.
-     */
-    void linkEnded(Connection c, String reason, Throwable error, boolean mayReconnect) {
-        List<PendingEmit> failed;
-        synchronized (lock) {
-            if (c != null && current != c) {
-                return;
-            }
-            current = null;
-            if (c != null) {
-                c.abort();
-            }
-            boolean wasConnected = machine.state() == ConnectionState.CONNECTED;
-            sessionId = "";
-            failed = drainPending(!options.resendAcksOnReconnect());
-            if (error != null && !wasConnected) {
-                deliver(() -> errorListeners.forEach(l -> l.accept(error)));
-            }
-            linkDown(wasConnected, reason);
-            boolean retryable = error == null || RetryPolicy.isRetryable(error);
-            if (mayReconnect && retryable && retryPolicy.allowsRetry(attempts)) {
-                Duration delay = retryPolicy.delayForAttempt(attempts);
-                attempts++;
-                if (machine.state() != ConnectionState.RECONNECTING) {
-                    machine.transitionTo(ConnectionState.RECONNECTING, error);
-                }
-                reconnectTimer = transport.scheduler().schedule(this::reconnectNow, delay.toMillis(), TimeUnit.MILLISECONDS);
-            } else if (!mayReconnect || (retryable && !options.reconnection())) {
-                machine.tryTransitionTo(ConnectionState.DISCONNECTED, error);
-            } else {
-                machine.tryTransitionTo(ConnectionState.FAILED, error);
-            }
-        }
-        ConnectionClosedException e = new ConnectionClosedException("The connection to " + target
-                + " closed before the acknowledgement arrived (" + reason + ")", error);
-        failed.forEach(p -> completeLater(p, null, e));
-        if (!Thread.holdsLock(lock)) {
-            callbacks.kick(); // a caller holding the lock kicks after releasing it
-        }
-    }
-
-    /**
-     * Under lock: what happens to emits awaiting an acknowledgement when the link goes down.
-     * They fail, or (when re-sending) go back to the front of the buffer in their original order;
-     * room joins always fail here because rooms are re-joined anyway.
-     */
-    private List<PendingEmit> drainPending(boolean failAcks) {
-        List<PendingEmit> failed = new ArrayList<>();
-        List<PendingEmit> pending = new ArrayList<>(awaitingAck.values());
-        awaitingAck.clear();
-        pending.sort((a, b) -> Long.compare(b.ackId, a.ackId));
-        for (PendingEmit p : pending) {
-            if (failAcks || p.internal) {
-                failed.add(p);
-            } else if (!p.isDone()) {
-                p.ackId = -1;
-                buffer.addFirst(p);
-            }
-        }
-        return failed;
-    }
-
-    /** Under lock: clear link-scoped state and tell listeners. */
-    private void linkDown(boolean wasConnected, String reason) {
-        presence.clear();
-        typing.values().forEach(TypingIndicator::linkDown);
-        if (wasConnected) {
-            deliver(() -> disconnectListeners.forEach(l -> l.accept(reason)));
-        }
-    }
-
-    private void reconnectNow() {
-        synchronized (lock) {
-            if (machine.state() != ConnectionState.RECONNECTING || current != null) {
-                return;
-            }
-            reconnectTimer = null;
-            startAttempt();
-        }
-        callbacks.kick();
-    }
-
-    // ---------------------------------------------------------------- callbacks
-
-    /** Queues a callback; callers {@link #kick()} after leaving the lock. */
+    /** Queues a user callback; {@link #kick()} once no lock is held. */
     void deliver(Runnable task) {
-        pendingCallbacks.incrementAndGet();
-        callbacks.enqueue(() -> {
-            try {
-                task.run();
-            } finally {
-                if (pendingCallbacks.decrementAndGet() == MAX_PENDING_CALLBACKS - 1) {
-                    Connection c;
-                    synchronized (lock) {
-                        c = current;
-                    }
-                    if (c != null) {
-                        c.resumeReading();
-                    }
-                }
-            }
-        });
+        callbacks.deliver(task);
     }
 
     void kick() {
         callbacks.kick();
     }
 
-    boolean mayRead() {
-        return pendingCallbacks.get() < MAX_PENDING_CALLBACKS;
-    }
-
-    EventBus bus() {
-        return bus;
+    /** Reports an error to the {@link #onError} listeners. */
+    void protocolError(RealtimeException e) {
+        callbacks.error(e);
+        callbacks.kick();
     }
 
     static Throwable unwrap(Throwable t) {

@@ -24,9 +24,12 @@ import java.util.function.Consumer;
  */
 public final class Rooms {
     private final RealtimeClient client;
-    // guarded by client.lock
+    private final Object lock = new Object();
+    // guarded by lock
     private final Set<String> desired = new LinkedHashSet<>();
     private final Map<String, List<CompletableFuture<Void>>> waiting = new HashMap<>();
+    /** The link joins go out on: set once its handshake is done, cleared when it drops. */
+    private AckLedger.Link link;
 
     /** A member joined or left a room. */
     public static final class MemberEvent {
@@ -77,16 +80,16 @@ public final class Rooms {
     public CompletableFuture<Void> join(String roomId) {
         Objects.requireNonNull(roomId, "roomId");
         CompletableFuture<Void> result = new CompletableFuture<>();
-        synchronized (client.lock) {
+        AckLedger.Link l;
+        synchronized (lock) {
             desired.add(roomId);
-            Connection c = client.readyConnection();
-            if (c == null) {
+            l = link;
+            if (l == null) {
                 waiting.computeIfAbsent(roomId, k -> new ArrayList<>()).add(result);
                 return result;
             }
-            sendJoin(c, roomId).whenComplete((v, e) -> finish(result, e));
         }
-        client.kick();
+        sendJoin(l, roomId).whenComplete((v, e) -> finish(result, e));
         return result;
     }
 
@@ -99,20 +102,22 @@ public final class Rooms {
     public CompletableFuture<Void> leave(String roomId) {
         Objects.requireNonNull(roomId, "roomId");
         CompletableFuture<Void> result = new CompletableFuture<>();
-        synchronized (client.lock) {
-            boolean member = desired.remove(roomId);
-            List<CompletableFuture<Void>> w = waiting.remove(roomId);
-            if (w != null) {
-                w.forEach(f -> f.cancel(false));
-            }
-            Connection c = client.readyConnection();
-            if (!member || c == null) {
-                result.complete(null);
-                return result;
-            }
-            client.sendInternal(c, "room:leave", payload(roomId), true).whenComplete((v, e) -> finish(result, e));
+        boolean member;
+        List<CompletableFuture<Void>> w;
+        AckLedger.Link l;
+        synchronized (lock) {
+            member = desired.remove(roomId);
+            w = waiting.remove(roomId);
+            l = link;
         }
-        client.kick();
+        if (w != null) {
+            w.forEach(f -> f.cancel(false));
+        }
+        if (!member || l == null) {
+            result.complete(null);
+            return result;
+        }
+        client.ledger().sendOn(l, "room:leave", payload(roomId), true).whenComplete((v, e) -> finish(result, e));
         return result;
     }
 
@@ -122,7 +127,7 @@ public final class Rooms {
      * @return an immutable snapshot, in join order
      */
     public Set<String> joined() {
-        synchronized (client.lock) {
+        synchronized (lock) {
             return Collections.unmodifiableSet(new LinkedHashSet<>(desired));
         }
     }
@@ -153,22 +158,42 @@ public final class Rooms {
                 data.path("userId").asText(""))));
     }
 
-    /** Under lock, during the handshake: re-join every remembered room. */
-    void rejoin(Connection c) {
-        for (String room : desired) {
-            List<CompletableFuture<Void>> w = waiting.remove(room);
-            CompletableFuture<JsonNode> f = sendJoin(c, room);
+    /** A link finished its handshake: re-join every remembered room on it, before buffered emits go out. */
+    void linkUp(AckLedger.Link l) {
+        List<String> rooms;
+        Map<String, List<CompletableFuture<Void>>> waiters;
+        synchronized (lock) {
+            if (!l.isOpen()) {
+                return;
+            }
+            link = l;
+            rooms = new ArrayList<>(desired);
+            waiters = new HashMap<>(waiting);
+            waiting.clear();
+        }
+        for (String room : rooms) {
+            List<CompletableFuture<Void>> w = waiters.get(room);
+            CompletableFuture<JsonNode> f = sendJoin(l, room);
             if (w != null) {
                 f.whenComplete((v, e) -> w.forEach(r -> finish(r, e)));
             }
         }
     }
 
-    private CompletableFuture<JsonNode> sendJoin(Connection c, String room) {
-        CompletableFuture<JsonNode> f = client.sendInternal(c, "room:join", payload(room), true);
+    /** The link {@code l} dropped ({@code null}: the client disconnected); joins wait for the next one. */
+    void linkDown(AckLedger.Link l) {
+        synchronized (lock) {
+            if (l == null || link == l) {
+                link = null;
+            }
+        }
+    }
+
+    private CompletableFuture<JsonNode> sendJoin(AckLedger.Link l, String room) {
+        CompletableFuture<JsonNode> f = client.ledger().sendOn(l, "room:join", payload(room), true);
         f.whenComplete((v, e) -> {
             if (e != null && isRefusal(e)) {
-                synchronized (client.lock) {
+                synchronized (lock) {
                     desired.remove(room);
                 }
             }

@@ -94,7 +94,8 @@ public final class TypingIndicator implements AutoCloseable {
     private final Subscription startSub;
     private final Subscription stopSub;
     private final CopyOnWriteArrayList<Consumer<? super Set<String>>> listeners = new CopyOnWriteArrayList<>();
-    // local side, guarded by this
+    private final Object lock = new Object();
+    // local side, guarded by lock
     private boolean typing;
     private long lastStartSent;
     private ScheduledFuture<?> idleTimer;
@@ -123,7 +124,7 @@ public final class TypingIndicator implements AutoCloseable {
     public void startTyping() {
         long now = System.nanoTime();
         boolean send;
-        synchronized (this) {
+        synchronized (lock) {
             send = !typing || now - lastStartSent >= timings.throttle().toNanos();
             typing = true;
             if (send) {
@@ -142,7 +143,7 @@ public final class TypingIndicator implements AutoCloseable {
 
     /** The user stopped: sends {@code typing:stop} if a start was sent. */
     public void stopTyping() {
-        synchronized (this) {
+        synchronized (lock) {
             if (!typing) {
                 return;
             }
@@ -160,8 +161,10 @@ public final class TypingIndicator implements AutoCloseable {
      *
      * @return true between start and (explicit or automatic) stop
      */
-    public synchronized boolean isTyping() {
-        return typing;
+    public boolean isTyping() {
+        synchronized (lock) {
+            return typing;
+        }
     }
 
     /**
@@ -189,7 +192,7 @@ public final class TypingIndicator implements AutoCloseable {
     public void close() {
         startSub.close();
         stopSub.close();
-        synchronized (this) {
+        synchronized (lock) {
             typing = false;
             if (idleTimer != null) {
                 idleTimer.cancel(false);
@@ -201,7 +204,7 @@ public final class TypingIndicator implements AutoCloseable {
 
     /** The link went down: local typing ends silently, remote typers are cleared. */
     void linkDown() {
-        synchronized (this) {
+        synchronized (lock) {
             typing = false;
             if (idleTimer != null) {
                 idleTimer.cancel(false);

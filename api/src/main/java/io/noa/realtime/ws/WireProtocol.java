@@ -107,7 +107,10 @@ public interface WireProtocol {
         String encodeAck(long ackId, JsonNode data);
 
         /**
-         * Allocates an acknowledgement id for this connection.
+         * Allocates an acknowledgement id for this connection. {@link RealtimeClient} does not
+         * call it: the client allocates the ids it passes to {@link #encodeEvent} itself, unique
+         * over the client's life and new on every try, so a late answer to an earlier try or an
+         * earlier link can never complete a later emit; a protocol must accept any non-negative id.
          *
          * @return a fresh id, not negative
          */

@@ -505,4 +505,177 @@ public abstract class RealtimeClientContract extends TransportContractSupport {
             await().atMost(Duration.ofSeconds(10)).until(alice::isConnected);
         }
     }
+
+    /**
+     * Contract: while 8 threads emit acknowledged events and the server drops every link again
+     * and again, every acknowledgement ends exactly once: with its own answer, or (pending acks
+     * fail on a link drop by default) a {@link ConnectionClosedException}; none hangs, no thread
+     * deadlocks.
+     *
+     * @throws Exception on failure
+     */
+    @Test
+    public void everyAckEndsOnceWhileEightThreadsEmitThroughLinkResets() throws Exception {
+        acksThroughLinkResets(false);
+    }
+
+    /**
+     * Contract: the same with {@code resendAcksOnReconnect}: acks pending at a link drop are sent
+     * again after the reconnect, so none fails with {@link ConnectionClosedException}.
+     *
+     * @throws Exception on failure
+     */
+    @Test
+    public void replayedAcksEndOnceWhileEightThreadsEmitThroughLinkResets() throws Exception {
+        acksThroughLinkResets(true);
+    }
+
+    private void acksThroughLinkResets(boolean replay) throws Exception {
+        try (RoomServer server = RoomServer.builder().token("t", "u").start();
+                RealtimeClient c = client(server, "t").maxPendingEmits(100_000).resendAcksOnReconnect(replay)
+                        .heartbeatInterval(Duration.ofMillis(300)).pongTimeout(Duration.ofMillis(500)).build()) {
+            await().atMost(Duration.ofSeconds(10)).until(c::isConnected);
+            java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+            List<String> deadlocks = new CopyOnWriteArrayList<>();
+            Thread watchdog = new Thread(() -> {
+                while (running.get()) {
+                    long[] ids = ManagementFactory.getThreadMXBean().findDeadlockedThreads();
+                    if (ids != null) {
+                        deadlocks.add(java.util.Arrays.toString(ManagementFactory.getThreadMXBean().getThreadInfo(ids, true, true)));
+                        return;
+                    }
+                    sleep(20);
+                }
+            }, "deadlock-watchdog");
+            watchdog.setDaemon(true);
+            watchdog.start();
+            int perThread = 150;
+            List<Map.Entry<Integer, CompletableFuture<JsonNode>>> acks = new CopyOnWriteArrayList<>();
+            List<Thread> emitters = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int base = t * perThread;
+                Thread emitter = new Thread(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        int n = base + i;
+                        acks.add(Map.entry(n, c.emitWithAck("q", n, Duration.ofSeconds(60))));
+                        c.emit("plain", n);
+                        if (i % 10 == 0) {
+                            sleep(5);
+                        }
+                    }
+                }, "emitter-" + t);
+                emitters.add(emitter);
+                emitter.start();
+            }
+            for (int drop = 0; drop < 6; drop++) {
+                sleep(40);
+                server.closeAllAbruptly();
+            }
+            for (Thread e : emitters) {
+                e.join(TimeUnit.MINUTES.toMillis(2));
+            }
+            try {
+                await().atMost(Duration.ofSeconds(90)).until(() -> acks.size() == 8 * perThread
+                        && acks.stream().allMatch(a -> a.getValue().isDone()));
+            } finally {
+                running.set(false);
+                watchdog.join(TimeUnit.MINUTES.toMillis(1));
+            }
+            int answered = 0;
+            for (Map.Entry<Integer, CompletableFuture<JsonNode>> a : acks) {
+                try {
+                    assertThat(a.getValue().get().asInt()).as("the answer of its own emit").isEqualTo(a.getKey());
+                    answered++;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (replay) {
+                        assertThat(e.getCause()).isInstanceOf(AckTimeoutException.class);
+                    } else {
+                        assertThat(e.getCause()).isInstanceOfAny(ConnectionClosedException.class, AckTimeoutException.class);
+                    }
+                }
+            }
+            assertThat(answered).isPositive();
+            assertThat(deadlocks).isEmpty();
+            assertThat(ManagementFactory.getThreadMXBean().findDeadlockedThreads()).isNull();
+            await().atMost(Duration.ofSeconds(20)).until(c::isConnected);
+            assertThat(c.emitWithAck("q", -1).get(20, TimeUnit.SECONDS).asInt()).isEqualTo(-1);
+        }
+    }
+
+    /**
+     * Contract: user code (the auth supplier, listeners, event handlers, responders, ack futures,
+     * room, presence and typing callbacks) never runs while the client holds one of its own locks,
+     * through connect, traffic, a dropped link and the reconnect.
+     *
+     * @throws Exception on failure
+     */
+    @Test
+    public void userCodeNeverRunsUnderTheClientsLocks() throws Exception {
+        List<String> underLock = new CopyOnWriteArrayList<>();
+        try (RoomServer server = server();
+                RealtimeClient bob = client(server, "t-bob").build();
+                // a short heartbeat: a transport may miss the FIN of the abrupt close below
+                RealtimeClient alice = client(server, "t-alice").autoConnect(false).heartbeatInterval(Duration.ofMillis(300))
+                        .pongTimeout(Duration.ofMillis(500)).authSupplier(() -> {
+                    noClientLockHeld("auth supplier", underLock);
+                    return Map.of("token", "t-alice");
+                }).build()) {
+            alice.onStateChange(c -> noClientLockHeld("state listener", underLock));
+            alice.onConnect(() -> noClientLockHeld("connect listener", underLock));
+            alice.onDisconnect(r -> noClientLockHeld("disconnect listener", underLock));
+            alice.onError(e -> noClientLockHeld("error listener", underLock));
+            List<JsonNode> got = new CopyOnWriteArrayList<>();
+            alice.on("message:new", d -> {
+                noClientLockHeld("event handler", underLock);
+                got.add(d);
+            });
+            alice.respond("server:ping", d -> {
+                noClientLockHeld("responder", underLock);
+                return d;
+            });
+            alice.presence().onChange(p -> noClientLockHeld("presence listener", underLock));
+            alice.typing("r").onChange(t -> noClientLockHeld("typing listener", underLock));
+            CompletableFuture<Void> joined = alice.rooms().join("r")
+                    .whenComplete((v, e) -> noClientLockHeld("room join future", underLock));
+            alice.connect();
+            joined.get(10, TimeUnit.SECONDS);
+            bob.rooms().join("r").get(10, TimeUnit.SECONDS);
+            bob.emit("message:send", Map.of("roomId", "r", "content", "hi"));
+            bob.presence().update("online", null);
+            bob.typing("r").startTyping();
+            alice.emitWithAck("q", 1).whenComplete((v, e) -> noClientLockHeld("ack future", underLock))
+                    .get(10, TimeUnit.SECONDS);
+            server.sendRaw("{\"event\":\"server:ping\",\"data\":1,\"ack\":5}");
+            server.sendRaw("{not json");
+            await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 1);
+            List<String> reasons = new CopyOnWriteArrayList<>();
+            alice.onDisconnect(reasons::add);
+            CompletableFuture<JsonNode> lost = alice.emitWithAck("q", 2, Duration.ofSeconds(30))
+                    .whenComplete((v, e) -> noClientLockHeld("ack future at link loss", underLock));
+            server.closeAllAbruptly();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !reasons.isEmpty() && lost.isDone());
+            await().atMost(Duration.ofSeconds(20)).until(() -> alice.isConnected() && server.members("r").contains("alice"));
+        }
+        assertThat(underLock).isEmpty();
+    }
+
+    /** Records {@code what} if the calling thread holds a monitor taken in the client's own code. */
+    private static void noClientLockHeld(String what, List<String> underLock) {
+        java.lang.management.ThreadInfo info = ManagementFactory.getThreadMXBean()
+                .getThreadInfo(new long[] {Thread.currentThread().getId()}, true, false)[0];
+        for (java.lang.management.MonitorInfo m : info.getLockedMonitors()) {
+            StackTraceElement frame = m.getLockedStackFrame();
+            if (frame != null && frame.getClassName().startsWith("io.noa.realtime.ws.")) {
+                underLock.add(what + " ran holding a lock taken in " + frame);
+            }
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

@@ -1,0 +1,496 @@
+package io.noa.realtime.ws;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.noa.realtime.AckTimeoutException;
+import io.noa.realtime.ConnectionClosedException;
+import io.noa.realtime.ConnectionState;
+import io.noa.realtime.LimitExceededException;
+import io.noa.realtime.RealtimeException;
+import io.noa.realtime.internal.SerialExecutor;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Every outbound event of a {@link RealtimeClient} and every acknowledgement it waits for, end to
+ * end: the ack ids (unique over the client's life, a new one per try), the table of acks
+ * awaiting an answer, their timers, the bounded buffer of emits made while no link is up, what
+ * happens to pending acks when a link goes down (fail, or replay after the reconnect), and the
+ * in-order flush once a link is up. A pending ack has exactly one owner, this class: it is
+ * settled (answered, refused, timed out or failed) exactly once, under this class's lock, and its
+ * future is completed afterwards through {@link Delivery}, never under a lock.
+ *
+ * <p>Frames leave in the order their emits were accepted here: they are queued under the lock and
+ * written by one writer at a time after the lock is released, so the {@link Link} may take its own
+ * lock without any lock-order cycle.
+ *
+ * <p>Retries (package-private for now; the Socket.IO client's {@code ackTimeout} +
+ * {@code retries}, at least once): with {@code retries > 0} the application's acked emits wait in
+ * a queue and one at a time is in flight; its timer starts when it is sent; when it times out it
+ * is sent again with a new id, up to {@code retries} more times (see {@link #retryOrFail}); when
+ * its link drops it is sent again after the reconnect; once it is answered or has failed, the next
+ * one goes out ({@link #drainQueueLocked}).
+ */
+final class AckLedger {
+    private static final System.Logger LOG = System.getLogger(AckLedger.class.getName());
+
+    /** One WebSocket link as the ledger sees it. */
+    interface Link {
+        /**
+         * Whether the link can still carry frames. Once false it stays false, and it turns false
+         * before the ledger hears {@link #linkDown} for it.
+         */
+        boolean isOpen();
+
+        /** Bytes queued in the transport, not yet written to the socket. */
+        long queuedBytes();
+
+        /** Encodes and sends an event; drops it silently if the link is closed by now. No ledger lock is held. */
+        void write(String event, JsonNode data, long ackId);
+
+        /** Encodes and sends the answer to the peer's event {@code ackId}. No ledger lock is held. */
+        void writeAck(long ackId, JsonNode data);
+    }
+
+    /** Where futures are completed: a serial queue run outside every lock. */
+    interface Delivery {
+        /** Queues a task; may be called under a lock. */
+        void deliver(Runnable task);
+
+        /** Runs what is queued; never called under a lock. */
+        void kick();
+    }
+
+    /** An emit, buffered or sent. All fields except the finals are guarded by the ledger's lock. */
+    static final class Entry {
+        final String event;
+        final JsonNode data;
+        /** Completed with the answer; {@code null} for a plain emit. */
+        final CompletableFuture<JsonNode> answer;
+        /** Sent by the client itself (room join/leave, presence): never buffered, never replayed. */
+        final boolean internal;
+        /** Waits in the retry queue, one in flight at a time (retries configured). */
+        final boolean queued;
+        final Duration timeout;
+        /** The id of the current try, {@code -1} while buffered. */
+        long id = -1;
+        /** The link the current try went out on. */
+        Link link;
+        ScheduledFuture<?> timer;
+        /** Counts tries; a timer of an earlier try is ignored. */
+        int attempt;
+        int triesLeft;
+        boolean settled;
+
+        Entry(String event, JsonNode data, CompletableFuture<JsonNode> answer, boolean internal, Duration timeout,
+                int retries) {
+            this.event = event;
+            this.data = data;
+            this.answer = answer;
+            this.internal = internal;
+            this.timeout = timeout;
+            this.triesLeft = retries;
+            this.queued = retries > 0 && answer != null && !internal;
+        }
+    }
+
+    private final Object lock = new Object();
+    private final ScheduledExecutorService scheduler;
+    private final Delivery delivery;
+    private final Supplier<ConnectionState> state;
+    private final String target;
+    private final int maxBuffered;
+    private final long maxQueuedBytes;
+    private final boolean replayAcks;
+    private final int retries;
+    private final Duration internalTimeout;
+    /** Writes frames in the order they were queued under the lock, one writer at a time, no lock held. */
+    private final SerialExecutor writer = SerialExecutor.direct();
+
+    // guarded by lock
+    private Link link;
+    private long nextId;
+    private long settledCount;
+    private final ArrayDeque<Entry> buffer = new ArrayDeque<>();
+    private final Map<Long, Entry> pending = new HashMap<>();
+    /** Acked emits with retries, in order; only the head may be in flight. */
+    private final ArrayDeque<Entry> queue = new ArrayDeque<>();
+
+    /**
+     * @param scheduler runs the ack timers
+     * @param delivery completes futures outside every lock
+     * @param state the client's state: emits are refused when {@code CLOSED} or {@code FAILED}
+     * @param target the redacted URL for messages
+     * @param maxBuffered bound of the offline buffer
+     * @param maxQueuedBytes bound of the transport's send queue for a direct write
+     * @param replayAcks re-send pending acks after a reconnect instead of failing them
+     * @param retries extra tries of an ack that timed out, each with a new id (0: none)
+     * @param internalTimeout ack timeout of the client's own emits (room joins)
+     */
+    AckLedger(ScheduledExecutorService scheduler, Delivery delivery, Supplier<ConnectionState> state, String target,
+            int maxBuffered, long maxQueuedBytes, boolean replayAcks, int retries, Duration internalTimeout) {
+        this.scheduler = scheduler;
+        this.delivery = delivery;
+        this.state = state;
+        this.target = target;
+        this.maxBuffered = maxBuffered;
+        this.maxQueuedBytes = maxQueuedBytes;
+        this.replayAcks = replayAcks;
+        this.retries = retries;
+        this.internalTimeout = internalTimeout;
+    }
+
+    static AckLedger of(RealtimeOptions options, ScheduledExecutorService scheduler, Delivery delivery,
+            Supplier<ConnectionState> state, String target) {
+        return new AckLedger(scheduler, delivery, state, target, options.maxPendingEmits(), options.maxQueuedBytes(),
+                options.resendAcksOnReconnect(), 0, options.defaultAckTimeout());
+    }
+
+    // ------------------------------------------------------------------ emits
+
+    /** A plain emit: written now if a link is up, else buffered. */
+    void emit(String event, JsonNode data) {
+        submit(new Entry(event, data, null, false, null, 0));
+    }
+
+    /**
+     * An acknowledged emit; the timeout counts from now, buffered time included (with retries:
+     * per try, from the moment the try is sent).
+     */
+    CompletableFuture<JsonNode> emitWithAck(String event, JsonNode data, Duration timeout) {
+        Entry e = new Entry(event, data, new CompletableFuture<>(), false, timeout, retries);
+        submit(e);
+        return e.answer;
+    }
+
+    private void submit(Entry e) {
+        try {
+            submitLocked(e);
+        } finally {
+            writer.kick();
+        }
+    }
+
+    private void submitLocked(Entry e) {
+        synchronized (lock) {
+            ConnectionState s = state.get();
+            if (s == ConnectionState.CLOSED || s == ConnectionState.FAILED) {
+                throw new ConnectionClosedException("Cannot emit '" + e.event + "': the client is " + s
+                        + "; call connect() first");
+            }
+            if (e.queued) {
+                if (buffer.size() + queue.size() >= maxBuffered) {
+                    throw new LimitExceededException("Acknowledged emits waiting to be sent", "maxPendingEmits",
+                            maxBuffered);
+                }
+                queue.addLast(e);
+                drainQueueLocked();
+                return;
+            }
+            Link l = link;
+            if (l != null && l.isOpen()) {
+                if (l.queuedBytes() > maxQueuedBytes) {
+                    throw new LimitExceededException("WebSocket send queue", "maxQueuedBytes", maxQueuedBytes);
+                }
+                sendLocked(l, e);
+            } else {
+                if (buffer.size() >= maxBuffered) {
+                    throw new LimitExceededException("Buffered emits while disconnected", "maxPendingEmits",
+                            maxBuffered);
+                }
+                buffer.addLast(e);
+            }
+            if (e.answer != null) {
+                armLocked(e);
+            }
+        }
+    }
+
+    /** Under lock: sends the head of the retry queue unless it is in flight already or no link is up. */
+    private void drainQueueLocked() {
+        Link l = link;
+        if (l == null || !l.isOpen()) {
+            return;
+        }
+        for (Entry head; (head = queue.peekFirst()) != null; ) {
+            if (head.id >= 0) {
+                return; // in flight
+            }
+            if (head.answer.isDone()) { // cancelled by the application
+                queue.pollFirst();
+                dropCancelled(head);
+                continue;
+            }
+            sendLocked(l, head);
+            armLocked(head);
+            return;
+        }
+    }
+
+    /** An ephemeral signal (typing): written only if a link is up right now. */
+    boolean emitIfConnected(String event, JsonNode data) {
+        synchronized (lock) {
+            Link l = link;
+            if (l == null || !l.isOpen()) {
+                return false;
+            }
+            writer.enqueue(() -> l.write(event, data, -1));
+        }
+        writer.kick();
+        return true;
+    }
+
+    /**
+     * The client's own emit on a given link, also during the handshake before {@link #linkUp}
+     * (room re-joins, presence). Never buffered; an ack wanted here fails when the link drops.
+     */
+    CompletableFuture<JsonNode> sendOn(Link l, String event, JsonNode data, boolean ack) {
+        Entry e = new Entry(event, data, ack ? new CompletableFuture<>() : null, true, internalTimeout, 0);
+        synchronized (lock) {
+            if (!l.isOpen()) {
+                if (ack) {
+                    settleLocked(e, null, new ConnectionClosedException("The connection to " + target
+                            + " closed before '" + event + "' was sent"));
+                }
+            } else {
+                sendLocked(l, e);
+                if (ack) {
+                    armLocked(e);
+                }
+            }
+        }
+        writer.kick();
+        delivery.kick();
+        return ack ? e.answer : CompletableFuture.completedFuture(null);
+    }
+
+    /** Answers the peer's event {@code ackId} on the link it came from. */
+    void answer(Link l, long ackId, JsonNode data) {
+        writer.enqueue(() -> l.writeAck(ackId, data));
+        writer.kick();
+    }
+
+    /** Under lock: a new id for this try, into the pending table, and the write queued. */
+    private void sendLocked(Link l, Entry e) {
+        long id = -1;
+        if (e.answer != null) {
+            id = nextId++;
+            e.id = id;
+            e.link = l;
+            pending.put(id, e);
+        }
+        long ackId = id;
+        writer.enqueue(() -> l.write(e.event, e.data, ackId));
+    }
+
+    private void armLocked(Entry e) {
+        int attempt = e.attempt;
+        e.timer = scheduler.schedule(() -> timedOut(e, attempt), e.timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    // ------------------------------------------------------------------ answers and timers
+
+    /** An acknowledgement arrived; one for an id that is not pending (answered late, or twice) is ignored. */
+    void ackReceived(long id, JsonNode data, RealtimeException error) {
+        synchronized (lock) {
+            Entry e = pending.get(id);
+            if (e == null) {
+                LOG.log(System.Logger.Level.DEBUG, () -> "Ignoring acknowledgement " + id + " with no pending emit");
+                return;
+            }
+            settleLocked(e, data, error);
+        }
+        writer.kick(); // with retries, the next queued ack goes out
+        delivery.kick();
+    }
+
+    private void timedOut(Entry e, int attempt) {
+        synchronized (lock) {
+            if (e.settled || e.attempt != attempt) {
+                return;
+            }
+            retryOrFail(e);
+        }
+        writer.kick();
+        delivery.kick();
+    }
+
+    /**
+     * Under lock: the current try of {@code e} timed out. The one place that decides between
+     * another try (a new id, sent now or after the reconnect) and an {@link AckTimeoutException}.
+     */
+    private void retryOrFail(Entry e) {
+        if (e.triesLeft <= 0 || !e.queued) {
+            settleLocked(e, null, new AckTimeoutException(e.event, e.timeout));
+            return;
+        }
+        e.triesLeft--;
+        e.attempt++;
+        if (e.id >= 0) {
+            pending.remove(e.id, e);
+            e.id = -1;
+            e.link = null;
+        }
+        drainQueueLocked(); // the same entry, still at the head of the queue, goes out again with a new id
+    }
+
+    /** Under lock: the outcome is decided here, exactly once; the future is completed later, outside the lock. */
+    private void settleLocked(Entry e, JsonNode value, Throwable error) {
+        if (e.settled) {
+            return;
+        }
+        e.settled = true;
+        settledCount++;
+        if (e.id >= 0) {
+            pending.remove(e.id, e);
+        } else if (!e.internal && !e.queued) {
+            buffer.remove(e);
+        }
+        if (e.timer != null) {
+            e.timer.cancel(false);
+        }
+        if (e.queued && queue.remove(e)) {
+            drainQueueLocked(); // the next one goes out
+        }
+        CompletableFuture<JsonNode> f = e.answer;
+        delivery.deliver(() -> {
+            if (error == null) {
+                f.complete(value);
+            } else {
+                f.completeExceptionally(error);
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ the link
+
+    /** A link finished its handshake: it carries emits from now on, starting with the buffer, in order. */
+    void linkUp(Link l) {
+        synchronized (lock) {
+            if (!l.isOpen()) {
+                return;
+            }
+            link = l;
+            for (Entry e; (e = buffer.pollFirst()) != null; ) {
+                if (e.answer != null && e.answer.isDone()) {
+                    dropCancelled(e);
+                    continue;
+                }
+                sendLocked(l, e);
+            }
+            drainQueueLocked();
+        }
+        writer.kick();
+    }
+
+    /**
+     * A link went down ({@code l} is closed by now): acks that went out on it fail with
+     * {@link ConnectionClosedException}, or go back to the front of the buffer in their original
+     * order to be replayed after the reconnect (see {@link #replays}).
+     */
+    void linkDown(Link l, String reason, Throwable cause) {
+        synchronized (lock) {
+            if (link == l) {
+                link = null;
+            }
+            if (l == null || pending.isEmpty()) {
+                return;
+            }
+            List<Entry> sentOnIt = new ArrayList<>();
+            for (Entry e : pending.values()) {
+                if (e.link == l) {
+                    sentOnIt.add(e);
+                }
+            }
+            sentOnIt.sort((a, b) -> Long.compare(b.id, a.id));
+            ConnectionClosedException error = null;
+            for (Entry e : sentOnIt) {
+                if (e.queued) { // stays at the head of the queue; sent again with a new id after the reconnect
+                    pending.remove(e.id, e);
+                    e.id = -1;
+                    e.link = null;
+                    e.attempt++;
+                    if (e.timer != null) {
+                        e.timer.cancel(false);
+                    }
+                } else if (replays(e) && !e.answer.isDone()) {
+                    pending.remove(e.id, e);
+                    e.id = -1;
+                    e.link = null;
+                    buffer.addFirst(e);
+                } else {
+                    if (error == null) {
+                        error = new ConnectionClosedException("The connection to " + target
+                                + " closed before the acknowledgement arrived (" + reason + ")", cause);
+                    }
+                    settleLocked(e, null, error);
+                }
+            }
+        }
+        delivery.kick();
+    }
+
+    /** Whether an ack pending when its link drops is sent again after the reconnect (queued ones always are). */
+    private boolean replays(Entry e) {
+        return !e.internal && replayAcks;
+    }
+
+    /** The application disconnected: every ack fails, buffered plain emits are dropped. */
+    void close(RealtimeException error) {
+        synchronized (lock) {
+            link = null;
+            for (Entry e : new ArrayList<>(pending.values())) {
+                settleLocked(e, null, error);
+            }
+            List<Entry> buffered = new ArrayList<>(buffer);
+            buffered.addAll(queue);
+            buffer.clear();
+            queue.clear();
+            for (Entry e : buffered) {
+                if (e.answer != null) {
+                    settleLocked(e, null, error);
+                }
+            }
+        }
+        delivery.kick();
+    }
+
+    private void dropCancelled(Entry e) {
+        e.settled = true;
+        if (e.timer != null) {
+            e.timer.cancel(false);
+        }
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /** Emits buffered while no link is up. */
+    int buffered() {
+        synchronized (lock) {
+            Entry head = queue.peekFirst();
+            return buffer.size() + queue.size() - (head != null && head.id >= 0 ? 1 : 0);
+        }
+    }
+
+    /** Acks awaiting an answer plus buffered emits (for tests). */
+    int outstanding() {
+        synchronized (lock) {
+            return pending.size() + buffer.size() + queue.size();
+        }
+    }
+
+    /** How many acks were settled so far (for tests: each exactly once). */
+    long settledCount() {
+        synchronized (lock) {
+            return settledCount;
+        }
+    }
+}

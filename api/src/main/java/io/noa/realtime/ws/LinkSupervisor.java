@@ -1,0 +1,255 @@
+package io.noa.realtime.ws;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.noa.realtime.ConnectionClosedException;
+import io.noa.realtime.ConnectionState;
+import io.noa.realtime.ConnectionStateMachine;
+import io.noa.realtime.RealtimeException;
+import io.noa.realtime.RetryPolicy;
+import io.noa.realtime.event.EventBus;
+import io.noa.realtime.spi.Transport;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Keeps a {@link RealtimeClient} linked: opens one {@link Connection} at a time, drives the state
+ * machine, reconnects with the retry policy, and tells the link-scoped parts (ledger, rooms,
+ * presence, typing) when a link is up or down. Its lock guards only its own fields (the current
+ * link, the attempt count, the reconnect timer); every call to another class is made after it is
+ * released, and user callbacks are only queued.
+ */
+final class LinkSupervisor implements Connection.Owner {
+    private final RealtimeOptions options;
+    private final Transport transport;
+    private final String target;
+    private final RetryPolicy retryPolicy;
+    private final ConnectionStateMachine machine;
+    private final Callbacks callbacks;
+    private final EventBus bus;
+    private final AckLedger ledger;
+    private final Rooms rooms;
+    private final Presence presence;
+    private final Collection<TypingIndicator> typing;
+
+    private final Object lock = new Object();
+    // written under lock; read without it only to resume reading
+    private volatile Connection current;
+    // guarded by lock
+    private int attempts;
+    private ScheduledFuture<?> reconnectTimer;
+    private volatile String sessionId = "";
+
+    LinkSupervisor(RealtimeOptions options, Transport transport, String target, ConnectionStateMachine machine,
+            Callbacks callbacks, EventBus bus, AckLedger ledger, Rooms rooms, Presence presence,
+            Collection<TypingIndicator> typing) {
+        this.options = options;
+        this.transport = transport;
+        this.target = target;
+        this.retryPolicy = options.retryPolicy();
+        this.machine = machine;
+        this.callbacks = callbacks;
+        this.bus = bus;
+        this.ledger = ledger;
+        this.rooms = rooms;
+        this.presence = presence;
+        this.typing = typing;
+        callbacks.onDrained(() -> {
+            Connection c = current;
+            if (c != null) {
+                c.resumeReading();
+            }
+        });
+    }
+
+    String sessionId() {
+        return sessionId;
+    }
+
+    void connect() {
+        synchronized (lock) {
+            ConnectionState s = machine.state();
+            if (s == ConnectionState.CONNECTING || s == ConnectionState.CONNECTED || s == ConnectionState.RECONNECTING) {
+                return;
+            }
+            attempts = 0;
+            machine.transitionTo(ConnectionState.CONNECTING, null);
+        }
+        startAttempt();
+        callbacks.kick();
+    }
+
+    void disconnect() {
+        Connection c;
+        synchronized (lock) {
+            if (machine.state() == ConnectionState.CLOSED) {
+                return;
+            }
+            boolean wasConnected = machine.state() == ConnectionState.CONNECTED;
+            cancelReconnect();
+            c = current;
+            current = null;
+            machine.transitionTo(ConnectionState.CLOSED, null);
+            sessionId = "";
+            if (wasConnected) {
+                callbacks.disconnected("io client disconnect");
+            }
+        }
+        if (c != null) {
+            c.closeNormally();
+        }
+        ledger.close(new ConnectionClosedException("The client was disconnected by the application"));
+        linkScopedDown(c);
+        callbacks.kick();
+    }
+
+    private void cancelReconnect() {
+        if (reconnectTimer != null) {
+            reconnectTimer.cancel(false);
+            reconnectTimer = null;
+        }
+    }
+
+    /** Calls the auth supplier (user code: no lock held) and opens a link, unless the client was closed meanwhile. */
+    private void startAttempt() {
+        Object authValue;
+        try {
+            authValue = options.auth().get();
+        } catch (RuntimeException e) {
+            linkEnded(null, "transport error", new RealtimeException("The auth supplier threw: "
+                    + e.getClass().getSimpleName(), e), true);
+            return;
+        }
+        Connection c = new Connection(this, transport, options, target, options.codec().encode(authValue),
+                callbacks::mayRead);
+        synchronized (lock) {
+            ConnectionState s = machine.state();
+            if ((s != ConnectionState.CONNECTING && s != ConnectionState.RECONNECTING) || current != null) {
+                return;
+            }
+            current = c;
+        }
+        c.start();
+    }
+
+    private void reconnectNow() {
+        synchronized (lock) {
+            if (machine.state() != ConnectionState.RECONNECTING || current != null) {
+                return;
+            }
+            reconnectTimer = null;
+        }
+        startAttempt();
+        callbacks.kick();
+    }
+
+    // ---------------------------------------------------------------- Connection.Owner
+
+    @Override
+    public void linkReady(Connection c, String sid) {
+        synchronized (lock) {
+            if (current != c) {
+                return;
+            }
+            sessionId = sid;
+            attempts = 0;
+            machine.transitionTo(ConnectionState.CONNECTED, null);
+        }
+        // order on the wire: room re-joins, presence, then the buffered emits
+        rooms.linkUp(c);
+        presence.linkUp(c);
+        ledger.linkUp(c);
+        if (c.isOpen()) {
+            callbacks.connected();
+        }
+        callbacks.kick();
+    }
+
+    /**
+     * The attempt ({@code c == null}: before a link existed) or the live link ended.
+     * {@code reason} is socket.io's reason string; {@code mayReconnect} is false when the server
+     * ended the session on purpose.
+     */
+    @Override
+    public void linkEnded(Connection c, String reason, Throwable error, boolean mayReconnect) {
+        Duration delay = null;
+        synchronized (lock) {
+            if (c != null ? current != c : current != null || machine.state() == ConnectionState.CLOSED) {
+                return;
+            }
+            current = null;
+            boolean wasConnected = machine.state() == ConnectionState.CONNECTED;
+            sessionId = "";
+            if (error != null && !wasConnected) {
+                callbacks.error(error);
+            }
+            if (wasConnected) {
+                callbacks.disconnected(reason);
+            }
+            boolean retryable = error == null || RetryPolicy.isRetryable(error);
+            if (mayReconnect && retryable && retryPolicy.allowsRetry(attempts)) {
+                delay = retryPolicy.delayForAttempt(attempts);
+                attempts++;
+                if (machine.state() != ConnectionState.RECONNECTING) {
+                    machine.transitionTo(ConnectionState.RECONNECTING, error);
+                }
+            } else if (!mayReconnect || (retryable && !options.reconnection())) {
+                machine.tryTransitionTo(ConnectionState.DISCONNECTED, error);
+            } else {
+                machine.tryTransitionTo(ConnectionState.FAILED, error);
+            }
+        }
+        // link-scoped state is settled before the next attempt can start
+        ledger.linkDown(c, reason, error);
+        linkScopedDown(c);
+        if (delay != null) {
+            synchronized (lock) {
+                if (machine.state() == ConnectionState.RECONNECTING && current == null && reconnectTimer == null) {
+                    reconnectTimer = transport.scheduler().schedule(this::reconnectNow, delay.toMillis(),
+                            TimeUnit.MILLISECONDS);
+                }
+            }
+        }
+        callbacks.kick();
+    }
+
+    private void linkScopedDown(Connection c) {
+        rooms.linkDown(c);
+        presence.linkDown(c);
+        typing.forEach(TypingIndicator::linkDown);
+    }
+
+    @Override
+    public void eventReceived(Connection c, String event, JsonNode data, long ackId) {
+        callbacks.deliver(() -> bus.publish(event, data));
+        if (ackId >= 0) {
+            Function<JsonNode, ?> responder = callbacks.responder(event);
+            if (responder != null) {
+                callbacks.deliver(() -> {
+                    Object answer;
+                    try {
+                        answer = responder.apply(data);
+                    } catch (RuntimeException e) {
+                        callbacks.errorNow(e);
+                        return;
+                    }
+                    ledger.answer(c, ackId, options.codec().encode(answer));
+                });
+            }
+        }
+        callbacks.kick();
+    }
+
+    @Override
+    public void ackReceived(long ackId, JsonNode data, RealtimeException error) {
+        ledger.ackReceived(ackId, data, error);
+    }
+
+    @Override
+    public void protocolError(RealtimeException error) {
+        callbacks.error(error);
+        callbacks.kick();
+    }
+}
