@@ -6,6 +6,7 @@ import io.noa.realtime.IdleTimeoutException;
 import io.noa.realtime.RealtimeException;
 import io.noa.realtime.TransportException;
 import io.noa.realtime.event.EventCodec;
+import io.noa.realtime.internal.Futures;
 import io.noa.realtime.spi.Transport;
 import io.noa.realtime.spi.WebSocketListener;
 import io.noa.realtime.spi.WebSocketSession;
@@ -104,7 +105,7 @@ final class Connection implements WebSocketListener, WireProtocol.Context, AckLe
         }
         f.whenComplete((session, err) -> {
             if (err != null) {
-                end("transport error", RealtimeClient.unwrap(err), true);
+                end("transport error", Futures.unwrap(err), true);
             }
         });
     }

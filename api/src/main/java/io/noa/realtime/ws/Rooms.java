@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.noa.realtime.RealtimeException;
 import io.noa.realtime.Subscription;
+import io.noa.realtime.internal.Futures;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -202,7 +203,7 @@ public final class Rooms {
     }
 
     private static boolean isRefusal(Throwable e) {
-        Throwable t = RealtimeClient.unwrap(e);
+        Throwable t = Futures.unwrap(e);
         return t instanceof RealtimeException && !(t instanceof io.noa.realtime.AckTimeoutException)
                 && !(t instanceof io.noa.realtime.ConnectionClosedException);
     }
@@ -211,7 +212,7 @@ public final class Rooms {
         if (e == null) {
             f.complete(null);
         } else {
-            f.completeExceptionally(RealtimeClient.unwrap(e));
+            f.completeExceptionally(Futures.unwrap(e));
         }
     }
 
