@@ -115,4 +115,18 @@ public abstract class TransportTck {
             return TransportTck.this.transport(options);
         }
     }
+
+    /** {@link TransportRetryContract} for this transport. */
+    @Nested
+    class Retry extends TransportRetryContract {
+        @Override
+        protected Transport transport() {
+            return TransportTck.this.transport();
+        }
+
+        @Override
+        protected Transport transport(TransportOptions options) {
+            return TransportTck.this.transport(options);
+        }
+    }
 }

@@ -19,6 +19,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (usually one). No thread is created per request or connection. Callbacks (response bodies,
  * WebSocket events) run on these threads and must not block.
  *
+ * <p>Re-sends: this transport never re-sends a request itself. {@code HttpClient} does, in one
+ * case that cannot be switched off per client: when a reused keep-alive connection is closed
+ * before any response byte, it sends a {@code GET} or {@code HEAD} once more on a new connection
+ * (the JVM-wide {@code jdk.httpclient.enableAllMethodRetry} property would extend that to every
+ * method; this transport leaves it alone). Every other method, {@code POST} included, fails with
+ * a retryable {@link io.noa.realtime.TransportException} ("the connection was closed before any
+ * response byte; the request may not have been processed") and the api's retry policy decides.
+ *
  * <p>Thread-safe; create one and share it.
  */
 public final class JdkTransport implements Transport {

@@ -26,12 +26,12 @@ final class NettyHttpStreaming implements HttpStreaming {
                 call.cancelled();
             }
         });
-        start(call, false);
+        start(call);
         return call.result;
     }
 
-    void start(Call call, boolean fresh) {
-        pool.acquire(call.endpoint, call.request.connectTimeout(), fresh).whenComplete((conn, err) -> {
+    void start(Call call) {
+        pool.acquire(call.endpoint, call.request.connectTimeout()).whenComplete((conn, err) -> {
             if (err != null) {
                 call.result.completeExceptionally(
                         Errors.connectFailure(call.endpoint.target(), call.request.connectTimeout(), err));

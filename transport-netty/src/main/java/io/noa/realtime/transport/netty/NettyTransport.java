@@ -23,6 +23,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * group created for {@link Builder#threads(int)} belongs to this instance and is shut down by
  * {@link #close()}. Callbacks run on event loop threads and must not block.
  *
+ * <p>Re-sends: never. A request written on a reused keep-alive connection that the server closes
+ * before any response byte fails with a retryable {@link io.noa.realtime.TransportException}
+ * ("the reused connection was closed before any response byte; the request may not have been
+ * processed"); the api's retry policy decides whether to send it again.
+ *
  * <p>Thread-safe; create one and share it.
  */
 public final class NettyTransport implements Transport {
