@@ -74,6 +74,7 @@ public final class RealtimeClient implements AutoCloseable {
 
     private final RealtimeOptions options;
     private final Transport transport;
+    private final boolean ownsTransport; // loaded through Transports.load(): closed by close()
     private final RetryPolicy retryPolicy;
     private final String target;
     private final ConnectionStateMachine machine = new ConnectionStateMachine();
@@ -98,9 +99,10 @@ public final class RealtimeClient implements AutoCloseable {
     private final Map<Long, PendingEmit> awaitingAck = new HashMap<>();
     private volatile String sessionId = "";
 
-    private RealtimeClient(RealtimeOptions options, Transport transport) {
+    private RealtimeClient(RealtimeOptions options, Transport transport, boolean ownsTransport) {
         this.options = options;
         this.transport = transport;
+        this.ownsTransport = ownsTransport;
         this.retryPolicy = options.retryPolicy();
         this.target = Redaction.url(options.url());
         this.callbacks = new SerialExecutor(options.callbackExecutor());
@@ -111,7 +113,8 @@ public final class RealtimeClient implements AutoCloseable {
     }
 
     static RealtimeClient create(RealtimeOptions options) {
-        RealtimeClient c = new RealtimeClient(options, options.transport().orElseGet(Transports::load));
+        RealtimeClient c = options.transport().map(t -> new RealtimeClient(options, t, false))
+                .orElseGet(() -> new RealtimeClient(options, Transports.load(), true));
         if (options.autoConnect()) {
             c.connect();
         }
@@ -534,11 +537,18 @@ public final class RealtimeClient implements AutoCloseable {
         callbacks.kick();
     }
 
-    /** Same as {@link #disconnect()}; also stops the typing indicators. */
+    /**
+     * Same as {@link #disconnect()}; also stops the typing indicators and, when no transport was
+     * given in the options, closes the one this client loaded (its threads stop once no other
+     * transport uses them), after which the client cannot connect again.
+     */
     @Override
     public void close() {
         disconnect();
         typing.values().forEach(TypingIndicator::close);
+        if (ownsTransport) {
+            transport.close();
+        }
     }
 
     private void cancelReconnect() {

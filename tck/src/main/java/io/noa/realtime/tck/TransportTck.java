@@ -129,4 +129,18 @@ public abstract class TransportTck {
             return TransportTck.this.transport(options);
         }
     }
+
+    /** {@link TransportLifecycleContract} for this transport. */
+    @Nested
+    class Lifecycle extends TransportLifecycleContract {
+        @Override
+        protected Transport transport() {
+            return TransportTck.this.transport();
+        }
+
+        @Override
+        protected Transport transport(TransportOptions options) {
+            return TransportTck.this.transport(options);
+        }
+    }
 }
