@@ -115,6 +115,10 @@ final class JdkHttpStreaming implements HttpStreaming {
                 || cause instanceof IllegalArgumentException) {
             return cause;
         }
+        java.util.Optional<TransportException> connect = ConnectErrors.of(cause, request.uri(), target);
+        if (connect.isPresent()) {
+            return connect.get();
+        }
         if (closedBeforeAnyByte(cause)) {
             return new TransportException("Request to " + target + " failed: the connection was closed before any "
                     + "response byte; the request may not have been processed (the server or a proxy closed it, "

@@ -78,7 +78,7 @@ final class Connector {
         result.whenComplete((ch, err) -> timer.cancel(false));
         resolve(ep.host()).whenComplete((address, err) -> {
             if (err != null) {
-                result.completeExceptionally(Errors.connectFailure(ep.target(), timeout, err));
+                result.completeExceptionally(Errors.connectFailure(ep, timeout, err));
             } else if (!result.isDone()) {
                 open(ep, address, timeout, init, result);
             }
@@ -115,7 +115,7 @@ final class Connector {
         });
         connect.addListener(f -> {
             if (!f.isSuccess()) {
-                result.completeExceptionally(Errors.connectFailure(ep.target(), timeout, f.cause()));
+                result.completeExceptionally(Errors.connectFailure(ep, timeout, f.cause()));
                 return;
             }
             SslHandler ssl = channel.pipeline().get(SslHandler.class);
@@ -127,7 +127,7 @@ final class Connector {
                 if (h.isSuccess()) {
                     result.complete(channel);
                 } else {
-                    result.completeExceptionally(Errors.connectFailure(ep.target(), timeout, h.cause()));
+                    result.completeExceptionally(Errors.connectFailure(ep, timeout, h.cause()));
                 }
             });
         });
