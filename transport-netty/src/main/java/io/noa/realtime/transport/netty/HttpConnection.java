@@ -61,7 +61,11 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements Respo
     /** Sends the call's request on this connection. Event loop only. */
     void start(Call c) {
         if (c.result.isDone()) { // cancelled while the connection was being acquired
-            pool.release(this);
+            if (reused) {
+                pool.release(this); // it was idle before: idle again
+            } else {
+                channel.close(); // opened for a call that no longer exists: nobody asked to keep it
+            }
             return;
         }
         if (!channel.isActive()) {
