@@ -45,8 +45,10 @@ final class RawHttpServer implements AutoCloseable {
     private final AtomicInteger accepted = new AtomicInteger();
     private final AtomicInteger open = new AtomicInteger();
     private final Thread acceptor;
+    private final byte[] answer;
 
-    private RawHttpServer(Step... steps) throws IOException {
+    private RawHttpServer(String answerBody, Step... steps) throws IOException {
+        answer = answerBody.getBytes(StandardCharsets.UTF_8);
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         script.addAll(java.util.List.of(steps));
         acceptor = new Thread(this::acceptLoop, "tck-raw-http-accept");
@@ -59,7 +61,12 @@ final class RawHttpServer implements AutoCloseable {
      * requests beyond the script are held.
      */
     static RawHttpServer start(Step... steps) throws IOException {
-        return new RawHttpServer(steps);
+        return new RawHttpServer(ANSWER_BODY, steps);
+    }
+
+    /** Like {@link #start(Step...)}, answering {@link Step#ANSWER} with {@code answerBody}. */
+    static RawHttpServer answering(String answerBody, Step... steps) throws IOException {
+        return new RawHttpServer(answerBody, steps);
     }
 
     URI uri(String path) {
@@ -119,7 +126,7 @@ final class RawHttpServer implements AutoCloseable {
                 }
                 switch (step) {
                     case ANSWER:
-                        byte[] body = ANSWER_BODY.getBytes(StandardCharsets.UTF_8);
+                        byte[] body = answer;
                         out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Length: " + body.length
                                 + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                         out.write(body);

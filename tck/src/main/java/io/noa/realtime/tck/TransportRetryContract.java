@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.noa.realtime.RetryPolicy;
 import io.noa.realtime.TransportException;
+import io.noa.realtime.chat.Message;
+import io.noa.realtime.chat.StreamingChat;
 import io.noa.realtime.spi.StreamingRequest;
 import io.noa.realtime.spi.StreamingResponse;
 import io.noa.realtime.spi.Transport;
@@ -87,6 +89,37 @@ public abstract class TransportRetryContract extends TransportContractSupport {
             await().atMost(WAIT).until(() -> got.size() >= 2);
             assertThat(got.subList(0, 2)).containsExactly("ok", "ok");
             assertThat(server.requests()).isGreaterThanOrEqualTo(3);
+        }
+    }
+
+    /**
+     * Contract: the chat stream's policy retries that failure, since no response byte arrived: a
+     * message sent on a reused connection that dies completes normally on a new connection.
+     *
+     * @throws Exception on failure
+     */
+    @Test
+    public void chatRetriesAReusedConnectionThatDiedBeforeTheFirstByte() throws Exception {
+        String stream = "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+                + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"hi\"},\"finish_reason\":null}]}\n\n"
+                + "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+                + "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
+                + "data: [DONE]\n\n";
+        try (RawHttpServer server = RawHttpServer.answering(stream, Step.ANSWER, Step.DROP, Step.ANSWER);
+                StreamingChat chat = StreamingChat.builder(server.uri("/v1/chat/completions")).transport(newTransport())
+                        .apiKey("k").model("m")
+                        .retryPolicy(RetryPolicy.builder().maxRetries(2).initialDelay(Duration.ofMillis(10))
+                                .randomizationFactor(0).build())
+                        .build()) {
+            String first = chat.sendMessage(List.of(Message.user("one")), "m");
+            await().atMost(WAIT).until(() -> !chat.messages().get(first).isStreaming());
+            assertThat(chat.messages().get(first).content()).isEqualTo("hi");
+            String second = chat.sendMessage(List.of(Message.user("two")), "m");
+            await().atMost(WAIT).until(() -> !chat.messages().get(second).isStreaming());
+            assertThat(chat.messages().get(second).error()).isEmpty();
+            assertThat(chat.messages().get(second).content()).isEqualTo("hi");
+            assertThat(server.requests()).as("the first, the dropped one, the api's retry").isEqualTo(3);
+            assertThat(server.connections()).isEqualTo(2);
         }
     }
 }
