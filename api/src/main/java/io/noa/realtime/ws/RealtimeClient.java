@@ -65,6 +65,7 @@ public final class RealtimeClient implements AutoCloseable {
     // the auth supplier), never under a lock.
     private final RealtimeOptions options;
     private final Transport transport;
+    private final boolean ownsTransport; // loaded through Transports.load(): closed by close()
     private final String target;
     private final ConnectionStateMachine machine = new ConnectionStateMachine();
     private final Callbacks callbacks;
@@ -75,9 +76,10 @@ public final class RealtimeClient implements AutoCloseable {
     private final ConcurrentHashMap<String, TypingIndicator> typing = new ConcurrentHashMap<>();
     private final LinkSupervisor link;
 
-    private RealtimeClient(RealtimeOptions options, Transport transport) {
+    private RealtimeClient(RealtimeOptions options, Transport transport, boolean ownsTransport) {
         this.options = options;
         this.transport = transport;
+        this.ownsTransport = ownsTransport;
         this.target = Redaction.url(options.url());
         this.callbacks = new Callbacks(options.callbackExecutor());
         this.bus = new EventBus(options.codec(), (event, error) -> callbacks.errorNow(error));
@@ -90,7 +92,8 @@ public final class RealtimeClient implements AutoCloseable {
     }
 
     static RealtimeClient create(RealtimeOptions options) {
-        RealtimeClient c = new RealtimeClient(options, options.transport().orElseGet(Transports::load));
+        RealtimeClient c = options.transport().map(t -> new RealtimeClient(options, t, false))
+                .orElseGet(() -> new RealtimeClient(options, Transports.load(), true));
         if (options.autoConnect()) {
             c.connect();
         }
@@ -386,11 +389,18 @@ public final class RealtimeClient implements AutoCloseable {
         link.disconnect();
     }
 
-    /** Same as {@link #disconnect()}; also stops the typing indicators. */
+    /**
+     * Same as {@link #disconnect()}; also stops the typing indicators and, when no transport was
+     * given in the options, closes the one this client loaded (its threads stop once no other
+     * transport uses them), after which the client cannot connect again.
+     */
     @Override
     public void close() {
         disconnect();
         typing.values().forEach(TypingIndicator::close);
+        if (ownsTransport) {
+            transport.close();
+        }
     }
 
     // ---------------------------------------------------------------- for Rooms, Presence, TypingIndicator

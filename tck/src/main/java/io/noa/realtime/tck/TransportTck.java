@@ -143,4 +143,60 @@ public abstract class TransportTck {
             return TransportTck.this.transport(options);
         }
     }
+
+    /** {@link TransportRetryContract} for this transport. */
+    @Nested
+    class Retry extends TransportRetryContract {
+        @Override
+        protected Transport transport() {
+            return TransportTck.this.transport();
+        }
+
+        @Override
+        protected Transport transport(TransportOptions options) {
+            return TransportTck.this.transport(options);
+        }
+    }
+
+    /** {@link TransportLifecycleContract} for this transport. */
+    @Nested
+    class Lifecycle extends TransportLifecycleContract {
+        @Override
+        protected Transport transport() {
+            return TransportTck.this.transport();
+        }
+
+        @Override
+        protected Transport transport(TransportOptions options) {
+            return TransportTck.this.transport(options);
+        }
+    }
+
+    /** {@link TransportErrorsContract} for this transport. */
+    @Nested
+    class Errors extends TransportErrorsContract {
+        @Override
+        protected Transport transport() {
+            return TransportTck.this.transport();
+        }
+
+        @Override
+        protected Transport transport(TransportOptions options) {
+            return TransportTck.this.transport(options);
+        }
+    }
+
+    /** {@link TransportCancelContract} for this transport. */
+    @Nested
+    class TransportCancel extends TransportCancelContract {
+        @Override
+        protected Transport transport() {
+            return TransportTck.this.transport();
+        }
+
+        @Override
+        protected Transport transport(TransportOptions options) {
+            return TransportTck.this.transport(options);
+        }
+    }
 }

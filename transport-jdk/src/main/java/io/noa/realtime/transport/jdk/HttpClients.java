@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Executor;
 
 /**
  * The {@link HttpClient}s of one transport, one per connect timeout.
@@ -24,11 +25,13 @@ final class HttpClients {
     static final int MAX_CLIENTS = 4;
 
     private final TransportOptions options;
+    private final Executor executor;
     private final TreeMap<Duration, HttpClient> byTimeout = new TreeMap<>();
     private boolean closed;
 
-    HttpClients(TransportOptions options) {
+    HttpClients(TransportOptions options, Executor executor) {
         this.options = options;
+        this.executor = executor;
     }
 
     synchronized HttpClient forConnectTimeout(Duration timeout) {
@@ -77,7 +80,7 @@ final class HttpClients {
                 // the api follows redirects itself, identically for every transport
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(connectTimeout)
-                .executor(SharedThreads.httpExecutor());
+                .executor(executor);
         options.sslContext().ifPresent(b::sslContext);
         return b.build();
     }

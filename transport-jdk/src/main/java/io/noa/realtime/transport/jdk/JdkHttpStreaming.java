@@ -115,7 +115,32 @@ final class JdkHttpStreaming implements HttpStreaming {
                 || cause instanceof IllegalArgumentException) {
             return cause;
         }
+        java.util.Optional<TransportException> connect = ConnectErrors.of(cause, request.uri(), target);
+        if (connect.isPresent()) {
+            return connect.get();
+        }
+        if (closedBeforeAnyByte(cause)) {
+            return new TransportException("Request to " + target + " failed: the connection was closed before any "
+                    + "response byte; the request may not have been processed (the server or a proxy closed it, "
+                    + "often an idle keep-alive connection)", cause);
+        }
         return new TransportException("Request to " + target + " failed before the response arrived: " + cause, cause);
+    }
+
+    /**
+     * HttpClient's signs that the server closed the connection after the request was written and
+     * before any byte of the response: {@code ConnectionExpiredException} (a reused connection) or
+     * the HTTP/1.1 parser's "received no bytes".
+     */
+    private static boolean closedBeforeAnyByte(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String message = String.valueOf(t.getMessage());
+            if (t.getClass().getSimpleName().equals("ConnectionExpiredException")
+                    || message.contains("header parser received no bytes")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static Throwable unwrap(Throwable t) {

@@ -92,7 +92,7 @@ final class JdkWebSocketConnector implements WebSocketConnector {
                 return;
             }
             if (error != null) {
-                result.completeExceptionally(mapConnectError(error, target, timeout));
+                result.completeExceptionally(mapConnectError(error, uri, target, timeout));
             } else {
                 session.open(ws, result);
             }
@@ -127,7 +127,7 @@ final class JdkWebSocketConnector implements WebSocketConnector {
         }
     }
 
-    private static Throwable mapConnectError(Throwable error, String target, Duration timeout) {
+    private static Throwable mapConnectError(Throwable error, URI uri, String target, Duration timeout) {
         Throwable c = JdkHttpStreaming.unwrap(error);
         if (c instanceof WebSocketHandshakeException) {
             int status = ((WebSocketHandshakeException) c).getResponse().statusCode();
@@ -143,6 +143,10 @@ final class JdkWebSocketConnector implements WebSocketConnector {
         }
         if (c instanceof RealtimeException || c instanceof IllegalArgumentException || c instanceof CancellationException) {
             return c;
+        }
+        java.util.Optional<TransportException> connect = ConnectErrors.of(c, uri, target);
+        if (connect.isPresent()) {
+            return connect.get();
         }
         return new TransportException("Could not open a WebSocket to " + target + ": " + c, c);
     }

@@ -10,22 +10,48 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The threads every JDK transport in the process shares: one timer thread and a small fixed
- * pool that {@code HttpClient} uses for its asynchronous work (completing futures, delivering
- * body buffers and WebSocket events). All are daemon threads, created lazily, never shut down.
+ * The threads the JDK transports of the process share: one timer thread
+ * ({@code noa-jdk-scheduler}) and a small pool ({@code noa-jdk-http-N}) that {@code HttpClient}
+ * uses for its asynchronous work (completing futures, delivering body buffers and WebSocket
+ * events). All are daemon threads.
+ *
+ * <p>They are counted by the transports that use them: the first {@link #acquire()} starts them,
+ * the {@link #release(Threads)} of the last user shuts them down, and a later acquire starts new
+ * ones. The pool's threads also end after {@link #IDLE_SECONDS} idle seconds.
  */
 final class SharedThreads {
     /** Size of the shared HttpClient executor. */
     static final int POOL_SIZE = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    /** How long an idle pool thread lives. */
+    static final int IDLE_SECONDS = 5;
+
+    private static Threads current;
+    private static int users;
 
     private SharedThreads() {}
 
-    static ScheduledExecutorService scheduler() {
-        return SchedulerHolder.VIEW;
+    /** The live threads, started if no transport holds them; pair with one {@link #release(Threads)}. */
+    static synchronized Threads acquire() {
+        if (users++ == 0) {
+            current = new Threads();
+        }
+        return current;
     }
 
-    static ExecutorService httpExecutor() {
-        return PoolHolder.POOL;
+    /** Gives back what {@link #acquire()} returned; the last user's release shuts the threads down. */
+    static void release(Threads threads) {
+        synchronized (SharedThreads.class) {
+            if (threads != current || users == 0 || --users > 0) {
+                return;
+            }
+            current = null;
+        }
+        threads.shutdown();
+    }
+
+    /** How many open transports hold the threads now. */
+    static synchronized int users() {
+        return users;
     }
 
     private static ThreadFactory daemon(String prefix, boolean numbered) {
@@ -37,21 +63,37 @@ final class SharedThreads {
         };
     }
 
-    private static final class SchedulerHolder {
-        static final ScheduledExecutorService VIEW;
+    /** One generation of the shared threads. */
+    static final class Threads {
+        private final ScheduledThreadPoolExecutor timer;
+        private final ThreadPoolExecutor pool;
+        private final ScheduledExecutorService view;
 
-        static {
-            ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, daemon("noa-jdk-scheduler", false));
-            s.setRemoveOnCancelPolicy(true);
-            s.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-            VIEW = new UnstoppableScheduler(s);
+        private Threads() {
+            timer = new ScheduledThreadPoolExecutor(1, daemon("noa-jdk-scheduler", false));
+            timer.setRemoveOnCancelPolicy(true);
+            timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+            view = new UnstoppableScheduler(timer);
+            // The queue is unbounded on purpose: HttpClient submits its own small internal tasks here
+            // (their number follows open exchanges, not data volume) and does not expect rejection.
+            pool = new ThreadPoolExecutor(POOL_SIZE, POOL_SIZE, IDLE_SECONDS, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(), daemon("noa-jdk-http", true));
+            pool.allowCoreThreadTimeOut(true);
         }
-    }
 
-    private static final class PoolHolder {
-        // The queue is unbounded on purpose: HttpClient submits its own small internal tasks here
-        // (their number follows open exchanges, not data volume) and does not expect rejection.
-        static final ExecutorService POOL = new ThreadPoolExecutor(POOL_SIZE, POOL_SIZE, 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), daemon("noa-jdk-http", true));
+        /** The timer, as a view that refuses to be shut down by callers. */
+        ScheduledExecutorService scheduler() {
+            return view;
+        }
+
+        /** The executor of every {@code HttpClient} built while these threads live. */
+        ExecutorService httpExecutor() {
+            return pool;
+        }
+
+        private void shutdown() {
+            timer.shutdownNow();
+            pool.shutdown(); // tasks already queued by HttpClient still run, then the threads end
+        }
     }
 }

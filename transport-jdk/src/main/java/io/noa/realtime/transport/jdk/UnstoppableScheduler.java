@@ -10,7 +10,10 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** A view of the shared scheduler that callers cannot shut down. */
+/**
+ * A view of the shared scheduler that callers cannot shut down: it belongs to the transports
+ * (see {@link SharedThreads}); closing them is what stops it.
+ */
 final class UnstoppableScheduler implements ScheduledExecutorService {
     private final ScheduledExecutorService delegate;
 
@@ -18,14 +21,26 @@ final class UnstoppableScheduler implements ScheduledExecutorService {
         this.delegate = delegate;
     }
 
+    /** Refused: the scheduler belongs to the transport; close the transport instead. */
     @Override
     public void shutdown() {
-        throw new UnsupportedOperationException("the noa-jdk scheduler is shared by every JDK transport and cannot be shut down");
+        throw refused();
     }
 
+    /** Refused: the scheduler belongs to the transport; close the transport instead. */
     @Override
     public List<Runnable> shutdownNow() {
-        throw new UnsupportedOperationException("the noa-jdk scheduler is shared by every JDK transport and cannot be shut down");
+        throw refused();
+    }
+
+    /** Refused (Java 19+ {@code ExecutorService.close()}): close the transport instead. */
+    public void close() {
+        throw refused();
+    }
+
+    private static UnsupportedOperationException refused() {
+        return new UnsupportedOperationException("The scheduler of a JdkTransport belongs to the transport and "
+                + "cannot be shut down; close the transport instead");
     }
 
     @Override

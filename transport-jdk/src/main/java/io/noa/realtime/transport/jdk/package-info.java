@@ -19,9 +19,17 @@
  * the JDK's per-part demand. The JDK answers pings itself.
  *
  * <h2>Threads</h2>
- * One shared daemon timer thread {@code noa-jdk-scheduler}, one shared fixed pool of daemon
- * threads {@code noa-jdk-http-N} used as every client's executor, and one JDK selector thread per
- * {@code HttpClient}. Callbacks run on these threads and must not block.
+ * One shared daemon timer thread {@code noa-jdk-scheduler}, one shared pool of daemon threads
+ * {@code noa-jdk-http-N} used as every client's executor (idle threads end after a few seconds),
+ * and one JDK selector thread per {@code HttpClient}. The shared threads are counted by the open
+ * JDK transports: closing the last one stops them, and the next transport starts them again.
+ * Callbacks run on these threads and must not block.
+ *
+ * <h2>Re-sends</h2>
+ * The transport never re-sends a request. {@code HttpClient} itself sends a {@code GET} or
+ * {@code HEAD} once more when a reused connection is closed before any response byte, and this
+ * cannot be switched off per client; other methods fail with a retryable
+ * {@code TransportException} and the api's retry policy decides.
  *
  * <h2>Limits of the JDK</h2>
  * <ul>

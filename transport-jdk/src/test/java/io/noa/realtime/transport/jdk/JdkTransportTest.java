@@ -58,7 +58,7 @@ class JdkTransportTest {
 
     @Test
     void manyConnectTimeoutsShareABoundedNumberOfClients() {
-        HttpClients clients = new HttpClients(io.noa.realtime.spi.TransportOptions.defaults());
+        HttpClients clients = new HttpClients(io.noa.realtime.spi.TransportOptions.defaults(), Runnable::run);
         for (int i = 1; i <= 20; i++) {
             clients.forConnectTimeout(Duration.ofMillis(100L * i));
         }

@@ -4,13 +4,15 @@ import io.noa.realtime.spi.StreamingRequest;
 import io.noa.realtime.spi.StreamingResponse;
 import java.util.concurrent.CompletableFuture;
 
-/** One {@link StreamingRequest} in flight: its result future and its retry budget. */
+/**
+ * One {@link StreamingRequest} in flight and its result future. A call is written to the network
+ * at most once: the transport never re-sends a request (the api's retry policy decides).
+ */
 final class Call {
     final StreamingRequest request;
     final Endpoint endpoint;
     final CompletableFuture<StreamingResponse> result = new CompletableFuture<>();
     private final NettyHttpStreaming owner;
-    private boolean retried; // touched on one event loop at a time
     private volatile HttpConnection connection;
 
     Call(StreamingRequest request, Endpoint endpoint, NettyHttpStreaming owner) {
@@ -19,14 +21,12 @@ final class Call {
         this.owner = owner;
     }
 
-    /** The request failed on a reused keep-alive connection before any response: try a new one, once. */
-    boolean retryOnNewConnection() {
-        if (retried) {
-            return false;
-        }
-        retried = true;
-        owner.start(this, true);
-        return true;
+    /**
+     * The idle connection picked for this call closed before the request was written (nothing was
+     * sent): pick another one. Not a retry: the request has not left this process.
+     */
+    void reacquire() {
+        owner.start(this);
     }
 
     void attach(HttpConnection c) {

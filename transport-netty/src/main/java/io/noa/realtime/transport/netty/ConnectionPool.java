@@ -31,13 +31,11 @@ final class ConnectionPool {
         this.keepAlive = keepAlive;
     }
 
-    /** An idle connection to {@code ep}, or a new one when {@code fresh} or none is idle. */
-    CompletableFuture<HttpConnection> acquire(Endpoint ep, Duration connectTimeout, boolean fresh) {
-        if (!fresh) {
-            HttpConnection c = pollIdle(ep);
-            if (c != null) {
-                return CompletableFuture.completedFuture(c);
-            }
+    /** An idle connection to {@code ep}, or a new one when none is idle. */
+    CompletableFuture<HttpConnection> acquire(Endpoint ep, Duration connectTimeout) {
+        HttpConnection c = pollIdle(ep);
+        if (c != null) {
+            return CompletableFuture.completedFuture(c);
         }
         return connector.connect(ep, connectTimeout, p -> p
                         .addLast("http", new HttpClientCodec(new HttpDecoderConfig().setMaxHeaderSize(MAX_HEADER_SIZE), false, false))

@@ -29,22 +29,34 @@ import java.util.function.Consumer;
  * resolution, TCP and the TLS handshake. Counts the connections it opened that are still open.
  */
 final class Connector {
-    /** Host names are resolved off the event loop (the JDK resolver blocks); literals skip it. */
-    private static final ThreadPoolExecutor RESOLVER = resolver();
+    /**
+     * Host names are resolved off the event loop (the JDK resolver blocks); literals skip it. The
+     * {@code noa-netty-dns} threads are shared by every Netty transport, end after a few idle
+     * seconds, and stop when the last transport is closed.
+     */
+    static final Shared<ThreadPoolExecutor> RESOLVERS = new Shared<>(Connector::resolver, ThreadPoolExecutor::shutdown);
 
     private final EventLoopGroup group;
     private final Class<? extends SocketChannel> channelClass;
     private final Tls tls;
     private final AtomicInteger open = new AtomicInteger();
+    private final ThreadPoolExecutor resolver;
+    private volatile boolean closed;
 
-    Connector(EventLoopGroup group, Tls tls) {
+    Connector(EventLoopGroup group, Tls tls, ThreadPoolExecutor resolver) {
         this.group = group;
+        this.resolver = resolver;
         this.channelClass = EventLoops.channelClass(group);
         this.tls = tls;
     }
 
     EventLoopGroup group() {
         return group;
+    }
+
+    /** Refuses new connections from now on; the transport is closing. */
+    void close() {
+        closed = true;
     }
 
     int openConnections() {
@@ -56,6 +68,9 @@ final class Connector {
      * completed or cancelled by anyone else first, the channel is closed.
      */
     CompletableFuture<Channel> connect(Endpoint ep, Duration timeout, Consumer<ChannelPipeline> init) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new IllegalStateException("This NettyTransport is closed; create a new one"));
+        }
         CompletableFuture<Channel> result = new CompletableFuture<>();
         var timer = group.schedule(() -> {
             result.completeExceptionally(new ConnectTimeoutException(ep.target(), timeout));
@@ -63,7 +78,7 @@ final class Connector {
         result.whenComplete((ch, err) -> timer.cancel(false));
         resolve(ep.host()).whenComplete((address, err) -> {
             if (err != null) {
-                result.completeExceptionally(Errors.connectFailure(ep.target(), timeout, err));
+                result.completeExceptionally(Errors.connectFailure(ep, timeout, err));
             } else if (!result.isDone()) {
                 open(ep, address, timeout, init, result);
             }
@@ -100,7 +115,7 @@ final class Connector {
         });
         connect.addListener(f -> {
             if (!f.isSuccess()) {
-                result.completeExceptionally(Errors.connectFailure(ep.target(), timeout, f.cause()));
+                result.completeExceptionally(Errors.connectFailure(ep, timeout, f.cause()));
                 return;
             }
             SslHandler ssl = channel.pipeline().get(SslHandler.class);
@@ -112,13 +127,13 @@ final class Connector {
                 if (h.isSuccess()) {
                     result.complete(channel);
                 } else {
-                    result.completeExceptionally(Errors.connectFailure(ep.target(), timeout, h.cause()));
+                    result.completeExceptionally(Errors.connectFailure(ep, timeout, h.cause()));
                 }
             });
         });
     }
 
-    private static CompletableFuture<InetAddress> resolve(String host) {
+    private CompletableFuture<InetAddress> resolve(String host) {
         String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         InetAddress literal = NetUtil.createInetAddressFromIpAddressString(bare);
         if (literal != null) {
@@ -126,7 +141,7 @@ final class Connector {
         }
         CompletableFuture<InetAddress> f = new CompletableFuture<>();
         try {
-            RESOLVER.execute(() -> {
+            resolver.execute(() -> {
                 try {
                     f.complete(InetAddress.getByName(bare));
                 } catch (UnknownHostException | RuntimeException e) {
@@ -134,14 +149,15 @@ final class Connector {
                 }
             });
         } catch (RejectedExecutionException e) {
-            f.completeExceptionally(new TransportException("Too many host name lookups pending; "
-                    + "the DNS resolver is slow or unreachable", e));
+            f.completeExceptionally(new TransportException(resolver.isShutdown()
+                    ? "This NettyTransport is closed; create a new one"
+                    : "Too many host name lookups pending; the DNS resolver is slow or unreachable", e));
         }
         return f;
     }
 
     private static ThreadPoolExecutor resolver() {
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1024), r -> {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(4, 4, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(1024), r -> {
             Thread t = new Thread(r, "noa-netty-dns");
             t.setDaemon(true);
             return t;

@@ -13,27 +13,37 @@ import javax.net.ssl.SSLException;
 final class Errors {
     private Errors() {}
 
-    static RealtimeException connectFailure(String target, Duration timeout, Throwable cause) {
+    /**
+     * A failure to connect (resolve, TCP, TLS) as the api's type, with the message shape every
+     * transport uses: what happened, the host or the redacted URL, and what to check.
+     */
+    static RealtimeException connectFailure(Endpoint ep, Duration timeout, Throwable cause) {
         Throwable c = unwrap(cause);
         if (c instanceof RealtimeException) {
             return (RealtimeException) c;
         }
         if (c instanceof io.netty.channel.ConnectTimeoutException) {
-            return new ConnectTimeoutException(target, timeout);
+            return new ConnectTimeoutException(ep.target(), timeout);
         }
         Throwable ssl = find(c, SSLException.class);
         if (ssl != null) {
-            return new TransportException("TLS handshake with " + target + " failed (" + ssl.getMessage()
+            return new TransportException("TLS handshake with " + ep.target() + " failed (" + ssl.getMessage()
                     + "); check the server certificate and host name, or set TransportOptions.sslContext", c);
         }
-        if (c instanceof UnknownHostException) {
-            return new TransportException("Unknown host in " + target + "; check the URL", c);
+        if (find(c, UnknownHostException.class) != null) {
+            return new TransportException("Unknown host " + ep.host() + " (" + ep.target()
+                    + "); check the host name in the URL and the DNS settings", c);
         }
         if (c instanceof ConnectException) {
-            return new TransportException("Could not connect to " + target + " (" + c.getMessage()
-                    + "); check that the server is running and the port is right", c);
+            String why = String.valueOf(c.getMessage());
+            if (why.contains("refused")) {
+                return new TransportException("Connection refused by " + ep.host() + ':' + ep.port() + " (" + ep.target()
+                        + "); check that the server is running and the port is right", c);
+            }
+            return new TransportException("Could not connect to " + ep.host() + ':' + ep.port() + " (" + ep.target()
+                    + ": " + why + "); check that the server is running and reachable from here", c);
         }
-        return io(target, "connecting", c);
+        return io(ep.target(), "connecting to", c);
     }
 
     static TransportException io(String target, String during, Throwable cause) {

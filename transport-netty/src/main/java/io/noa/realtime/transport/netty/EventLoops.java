@@ -9,6 +9,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Creates event loop groups (native epoll when available, NIO otherwise) and picks the socket
@@ -22,10 +23,14 @@ final class EventLoops {
 
     private EventLoops() {}
 
-    /** The group shared by every transport created without its own group; daemon threads, never shut down. */
-    static EventLoopGroup shared() {
-        return Shared.GROUP;
-    }
+    /**
+     * The group shared by every transport created without its own group: daemon threads named
+     * {@code noa-netty-…}, created by the first transport that needs them and shut down when the
+     * last of those transports is closed.
+     */
+    static final Shared<EventLoopGroup> SHARED = new Shared<>(
+            () -> newGroup(defaultThreads(), true, "noa-netty"),
+            group -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS));
 
     static EventLoopGroup newGroup(int threads, boolean preferNative, String name) {
         IoHandlerFactory factory = useNative(preferNative) ? EpollSupport.ioHandlerFactory() : NioIoHandler.newFactory();
@@ -55,9 +60,5 @@ final class EventLoops {
         } catch (ClassNotFoundException | LinkageError e) {
             return false;
         }
-    }
-
-    private static final class Shared {
-        static final EventLoopGroup GROUP = newGroup(defaultThreads(), true, "noa-netty");
     }
 }

@@ -61,12 +61,19 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements Respo
     /** Sends the call's request on this connection. Event loop only. */
     void start(Call c) {
         if (c.result.isDone()) { // cancelled while the connection was being acquired
-            pool.release(this);
+            if (reused) {
+                pool.release(this); // it was idle before: idle again
+            } else {
+                channel.close(); // opened for a call that no longer exists: nobody asked to keep it
+            }
             return;
         }
         if (!channel.isActive()) {
-            if (!(reused && c.retryOnNewConnection())) {
-                c.result.completeExceptionally(new TransportException("Connection to " + c.endpoint.target() + " closed"));
+            if (reused) {
+                c.reacquire(); // the idle connection died before anything was written: pick another
+            } else {
+                c.result.completeExceptionally(new TransportException("Connection to " + c.endpoint.target()
+                        + " closed before the request was sent; check that the server is running"));
             }
             return;
         }
@@ -183,8 +190,9 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements Respo
     public void channelInactive(ChannelHandlerContext ctx) {
         pool.remove(this);
         if (call != null) {
-            fail(new TransportException("Connection to " + call.endpoint.target() + " closed before the response "
-                    + (body == null ? "head arrived" : "body ended") + "; the server or a proxy dropped it"));
+            fail(body == null ? closedBeforeHead(call.endpoint.target(), reused)
+                    : new TransportException("Connection to " + call.endpoint.target()
+                            + " closed before the response body ended; the server or a proxy dropped it"));
         }
     }
 
@@ -205,9 +213,20 @@ final class HttpConnection extends ChannelInboundHandlerAdapter implements Respo
         channel.close();
         if (b != null) {
             b.end(error);
-        } else if (c != null && !(reused && c.retryOnNewConnection())) {
+        } else if (c != null) {
             c.result.completeExceptionally(error);
         }
+    }
+
+    /**
+     * The server closed the connection after the request was written and before the response
+     * head. Never re-sent here: the api's retry policy decides (the error is a retryable
+     * {@link TransportException}).
+     */
+    private static TransportException closedBeforeHead(String target, boolean reused) {
+        return new TransportException("Request to " + target + " failed: the " + (reused ? "reused " : "")
+                + "connection was closed before any response byte; the request may not have been processed"
+                + (reused ? " (the server or a proxy closed an idle keep-alive connection)" : "; check the server's logs"));
     }
 
     private FullHttpRequest toNetty(StreamingRequest r) {

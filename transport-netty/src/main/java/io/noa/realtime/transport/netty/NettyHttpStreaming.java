@@ -20,21 +20,27 @@ final class NettyHttpStreaming implements HttpStreaming {
         if (pool.isClosed()) {
             return CompletableFuture.failedFuture(new IllegalStateException("This NettyTransport is closed; create a new one"));
         }
-        Call call = new Call(request, Endpoint.of(request.uri()), this);
+        Endpoint endpoint;
+        try {
+            endpoint = Endpoint.of(request.uri());
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        Call call = new Call(request, endpoint, this);
         call.result.whenComplete((r, e) -> {
             if (call.result.isCancelled()) {
                 call.cancelled();
             }
         });
-        start(call, false);
+        start(call);
         return call.result;
     }
 
-    void start(Call call, boolean fresh) {
-        pool.acquire(call.endpoint, call.request.connectTimeout(), fresh).whenComplete((conn, err) -> {
+    void start(Call call) {
+        pool.acquire(call.endpoint, call.request.connectTimeout()).whenComplete((conn, err) -> {
             if (err != null) {
                 call.result.completeExceptionally(
-                        Errors.connectFailure(call.endpoint.target(), call.request.connectTimeout(), err));
+                        Errors.connectFailure(call.endpoint, call.request.connectTimeout(), err));
             } else {
                 conn.channel().eventLoop().execute(() -> conn.start(call));
             }

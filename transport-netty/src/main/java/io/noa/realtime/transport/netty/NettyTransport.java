@@ -8,6 +8,7 @@ import io.noa.realtime.spi.WebSocketConnector;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -17,11 +18,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * certificate and host name verification.
  *
  * <p>Threads: by default every instance shares one process-wide event loop group of daemon
- * threads (native epoll on Linux when {@code netty-transport-native-epoll} is on the class path,
- * NIO otherwise), which {@link #close()} leaves running. A group passed to
+ * threads named {@code noa-netty-…} (native epoll on Linux when
+ * {@code netty-transport-native-epoll} is on the class path, NIO otherwise), and every instance
+ * shares a few {@code noa-netty-dns} threads that resolve host names (they end after 5 idle
+ * seconds). Both are counted by the transports that use them: the first transport starts them,
+ * closing the last one stops them (connections still open on them are closed), and a transport
+ * created later starts them again. So an application that closes its transports leaves no thread
+ * behind. A group passed to
  * {@link Builder#eventLoopGroup(EventLoopGroup)} belongs to the caller and is never shut down; a
  * group created for {@link Builder#threads(int)} belongs to this instance and is shut down by
  * {@link #close()}. Callbacks run on event loop threads and must not block.
+ *
+ * <p>Re-sends: never. A request written on a reused keep-alive connection that the server closes
+ * before any response byte fails with a retryable {@link io.noa.realtime.TransportException}
+ * ("the reused connection was closed before any response byte; the request may not have been
+ * processed"); the api's retry policy decides whether to send it again.
  *
  * <p>Thread-safe; create one and share it.
  */
@@ -33,20 +44,26 @@ public final class NettyTransport implements Transport {
     private final NettyHttpStreaming http;
     private final NettyWebSocketConnector webSocket;
     private final SchedulerView scheduler;
+    private final boolean sharesGroup;
+    private final ThreadPoolExecutor resolver;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private NettyTransport(Builder b) {
         if (b.group != null) {
             group = b.group;
             ownsGroup = false;
+            sharesGroup = false;
         } else if (b.threads > 0 || !b.nativeTransport) {
             group = EventLoops.newGroup(b.threads > 0 ? b.threads : EventLoops.defaultThreads(), b.nativeTransport, "noa-netty-own");
             ownsGroup = true;
+            sharesGroup = false;
         } else {
-            group = EventLoops.shared();
+            group = EventLoops.SHARED.acquire();
             ownsGroup = false;
+            sharesGroup = true;
         }
-        connector = new Connector(group, new Tls(b.options));
+        resolver = Connector.RESOLVERS.acquire();
+        connector = new Connector(group, new Tls(b.options), resolver);
         pool = new ConnectionPool(connector, b.maxIdlePerHost, b.keepAlive);
         http = new NettyHttpStreaming(pool);
         webSocket = new NettyWebSocketConnector(connector, b.options.maxWebSocketMessageSize());
@@ -97,10 +114,11 @@ public final class NettyTransport implements Transport {
     }
 
     /**
-     * A view of the event loop group; {@code shutdown()} and {@code shutdownNow()} on it are
-     * ignored.
+     * A view of the event loop group. It belongs to the transport: {@code shutdown()},
+     * {@code shutdownNow()} and {@code close()} throw {@link UnsupportedOperationException}
+     * (close the transport instead). After {@link #close()} it may reject new tasks.
      *
-     * @return the shared scheduler
+     * @return the transport's scheduler
      */
     @Override
     public ScheduledExecutorService scheduler() {
@@ -108,19 +126,24 @@ public final class NettyTransport implements Transport {
     }
 
     /**
-     * Closes idle pooled connections and, if this instance created its event loop group (see
-     * {@link Builder#threads(int)}), shuts the group down, which also ends open streams and
-     * sessions. Idempotent.
+     * Closes idle pooled connections and lets go of the threads: an event loop group this
+     * instance created (see {@link Builder#threads(int)}) is shut down; the shared group and the
+     * resolver threads are shut down when this was the last open transport using them. Shutting
+     * a group down also ends the streams and sessions still open on it. Idempotent.
      */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        connector.close();
         pool.close();
         if (ownsGroup) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        } else if (sharesGroup) {
+            EventLoops.SHARED.release(group);
         }
+        Connector.RESOLVERS.release(resolver);
     }
 
     /** Connections opened by this instance (HTTP and WebSocket) that are still open. */

@@ -39,15 +39,24 @@ final class NettyWebSocketConnector implements WebSocketConnector {
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(listener, "listener");
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        // Bad arguments fail the future (only null throws), the same on every transport.
         if (!scheme.equals("ws") && !scheme.equals("wss")) {
-            throw new IllegalArgumentException("WebSocket URI must use ws or wss: " + Redact.url(uri));
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "uri must be a ws or wss URI, was " + Redact.url(uri)));
         }
         if (timeout.isZero() || timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+            return CompletableFuture.failedFuture(new IllegalArgumentException("timeout must be positive, was " + timeout));
         }
-        Endpoint ep = Endpoint.of(uri);
+        Endpoint ep;
+        WebSocketClientHandshaker handshaker;
+        try {
+            ep = Endpoint.of(uri);
+            handshaker = handshaker(uri, headers);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         CompletableFuture<WebSocketSession> result = new CompletableFuture<>();
-        WebSocketHandshake handshake = new WebSocketHandshake(handshaker(uri, headers), listener, ep, maxMessageSize, result);
+        WebSocketHandshake handshake = new WebSocketHandshake(handshaker, listener, ep, maxMessageSize, result);
         long deadline = System.nanoTime() + timeout.toNanos();
         CompletableFuture<Channel> connected = connector.connect(ep, timeout, p -> p
                 .addLast("http", new HttpClientCodec())

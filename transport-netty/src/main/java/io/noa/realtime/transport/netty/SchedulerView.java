@@ -13,7 +13,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The transport's timer: a {@link ScheduledExecutorService} view of the event loop group that
- * ignores shutdown attempts, because the group is shared with every connection.
+ * refuses shutdown attempts, because the group belongs to the transport (and is shared with
+ * every connection); closing the transport is what stops it.
  */
 final class SchedulerView implements ScheduledExecutorService {
     private final EventLoopGroup group;
@@ -42,18 +43,27 @@ final class SchedulerView implements ScheduledExecutorService {
         return group.scheduleWithFixedDelay(command, initialDelay, delay, unit);
     }
 
-    /** Ignored: the event loop belongs to the transport. */
+    /** Refused: the event loop belongs to the transport; close the transport instead. */
     @Override
-    public void shutdown() {}
-
-    /** Ignored: the event loop belongs to the transport. */
-    @Override
-    public List<Runnable> shutdownNow() {
-        return List.of();
+    public void shutdown() {
+        throw refused();
     }
 
-    /** Ignored (Java 19+ {@code ExecutorService.close()}): the event loop belongs to the transport. */
-    public void close() {}
+    /** Refused: the event loop belongs to the transport; close the transport instead. */
+    @Override
+    public List<Runnable> shutdownNow() {
+        throw refused();
+    }
+
+    /** Refused (Java 19+ {@code ExecutorService.close()}): close the transport instead. */
+    public void close() {
+        throw refused();
+    }
+
+    private static UnsupportedOperationException refused() {
+        return new UnsupportedOperationException("The scheduler of a NettyTransport belongs to the transport and "
+                + "cannot be shut down; close the transport instead");
+    }
 
     @Override
     public boolean isShutdown() {
