@@ -242,8 +242,10 @@ public abstract class RealtimeClientContract extends TransportContractSupport {
     @Test
     public void halfOpenLinkIsDetectedByTheHeartbeatAndReconnected() throws Exception {
         try (RoomServer server = server();
+                // a reconnect that reaches the server while it is still silent loses its handshake:
+                // a 2 s handshake timeout lets the next attempt come well within the wait below
                 RealtimeClient alice = client(server, "t-alice").heartbeatInterval(Duration.ofMillis(200))
-                        .pongTimeout(Duration.ofMillis(300)).build()) {
+                        .pongTimeout(Duration.ofMillis(300)).timeout(Duration.ofSeconds(2)).build()) {
             alice.rooms().join("r").get(10, TimeUnit.SECONDS);
             List<String> reasons = new CopyOnWriteArrayList<>();
             alice.onDisconnect(reasons::add);
