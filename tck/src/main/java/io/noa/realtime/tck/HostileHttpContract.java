@@ -205,6 +205,42 @@ public abstract class HostileHttpContract extends TransportContractSupport {
         assertBackoffGrows(HostileServer.unavailableRetryAfterZero(), true);
     }
 
+    /**
+     * Contract: a connection that stayed open for {@code healthyAfter} resets the backoff: with
+     * {@code maxRetries(3)}, three connections that die young, one that lives, and two more
+     * that die young still end CONNECTED (without the reset the fourth failure would be FAILED).
+     *
+     * @throws Exception on a test failure
+     */
+    @Test
+    public void sseBackoffResetsAfterAConnectionThatLivedHealthyAfter() throws Exception {
+        HostileServer.Behavior young = HostileServer.retryZeroThenClose();
+        HostileServer.Behavior lives = conn -> {
+            conn.readHead();
+            conn.write(SSE_HEAD + "data: alive\n\n");
+            Thread.sleep(1000);
+        };
+        HostileServer.Behavior stays = conn -> {
+            conn.readHead();
+            conn.write(SSE_HEAD + "data: stays\n\n");
+            conn.drainUntilClosed();
+        };
+        try (HostileServer server = HostileServer.start(HostileServer.sequence(young, young, young, lives, young, young,
+                stays))) {
+            SseClient sse = SseClient.builder(server.uri("/events")).transport(newTransport())
+                    .retryPolicy(RetryPolicy.builder().maxRetries(3).minDelay(Duration.ofMillis(20))
+                            .initialDelay(Duration.ofMillis(20)).randomizationFactor(0)
+                            .healthyAfter(Duration.ofMillis(200)).build()).build();
+            List<String> data = new CopyOnWriteArrayList<>();
+            sse.onMessage(e -> data.add(e.data()));
+            sse.connect();
+            await().atMost(WAIT).until(() -> data.contains("stays") || sse.state() == ConnectionState.FAILED);
+            assertThat(sse.state()).isEqualTo(ConnectionState.CONNECTED);
+            assertThat(server.connectionsAccepted()).isEqualTo(7);
+            sse.close();
+        }
+    }
+
     // ---------------------------------------------------------------- defect 4
 
     /**
