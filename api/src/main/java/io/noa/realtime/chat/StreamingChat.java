@@ -718,8 +718,11 @@ public final class StreamingChat implements AutoCloseable {
         }
 
         /**
-         * How long a request waits for the response head once it is sent (default 30 s: longer
-         * than the 10 s connect timeout, since a server may load a model before it answers). A
+         * How long a request waits for the response head, counted from the moment it is handed
+         * to the transport, connecting included (default 30 s: above the 10 s connect timeout,
+         * so that an unreachable host still reports its
+         * {@link io.noa.realtime.ConnectTimeoutException}, and long enough for a server that
+         * loads a model before it answers; keep it above {@link #connectTimeout(Duration)}). A
          * server that accepts the connection and never answers, or sends its head a byte at a
          * time, fails the attempt with a retryable {@link io.noa.realtime.ResponseTimeoutException}
          * (retried per the {@link #retryPolicy(RetryPolicy) policy}, since nothing was answered);

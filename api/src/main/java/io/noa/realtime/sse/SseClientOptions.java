@@ -158,7 +158,7 @@ public final class SseClientOptions {
         private String lastEventId;
         private Duration idleTimeout = Duration.ofMinutes(5);
         private Duration connectTimeout = Duration.ofSeconds(10);
-        private Duration responseHeadTimeout = Duration.ofSeconds(10);
+        private Duration responseHeadTimeout = Duration.ofSeconds(15);
         private final Set<String> secretHeaders = new TreeSet<>();
         private int maxEventSize = SseParser.DEFAULT_MAX_EVENT_BYTES;
         private int maxLineSize = SseParser.DEFAULT_MAX_LINE_BYTES;
@@ -330,8 +330,11 @@ public final class SseClientOptions {
         }
 
         /**
-         * How long each attempt waits for the response head once the request is sent (default
-         * 10 s, like the connect timeout). A server that accepts the connection and never
+         * How long each attempt waits for the response head, counted from the moment the request
+         * is handed to the transport, connecting included (default 15 s: near the 10 s connect
+         * timeout and above it, so that an unreachable host still reports its
+         * {@link io.noa.realtime.ConnectTimeoutException}; keep it above
+         * {@link #connectTimeout(Duration)}). A server that accepts the connection and never
          * answers, or sends its head a byte at a time, fails the attempt with a retryable
          * {@link io.noa.realtime.ResponseTimeoutException}; the connection is closed and the
          * retry policy decides what follows. Redirects are timed hop by hop.
