@@ -1,6 +1,8 @@
 package io.noa.realtime.chat;
 
 import io.noa.realtime.HttpStatusException;
+import io.noa.realtime.InvalidHeaderException;
+import io.noa.realtime.ResponseTimeoutException;
 import io.noa.realtime.RetryPolicy;
 import io.noa.realtime.spi.StreamingRequest;
 import io.noa.realtime.sse.EventStreamCall;
@@ -15,9 +17,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * One streamed chat completion: the POST (retried only before the first byte), the SSE body
- * parsed and decoded into chunks, and the accumulated message. Package-private engine behind
- * {@link StreamingChat}.
+ * One streamed chat completion: the POST, the SSE body parsed and decoded into chunks, and the
+ * accumulated message. Package-private engine behind {@link StreamingChat}.
+ *
+ * <p><b>The retry rule.</b> A failure is retried (per the policy, if retryable) only while the
+ * server has not answered: a network error, a response-head timeout, a retryable error status.
+ * Once a 2xx response head has arrived the request is never sent again, whatever follows (silence
+ * and an idle timeout, a cut body, a bad document): the server may already be generating, and
+ * billing, the answer.
  */
 final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
     /** What a stream reports; calls are serial and made under the stream's lock: only hand off. */
@@ -44,6 +51,8 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
     private EventStreamCall call;
     private ScheduledFuture<?> timer;
     private ScheduledFuture<?> graceTimer;
+    private ScheduledFuture<?> deadlineTimer;
+    private boolean started;
     private int attempts;
     private volatile boolean firstByte;
     private volatile Phase phase = Phase.SENDING;
@@ -91,21 +100,40 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
     }
 
     void start() {
+        synchronized (lock) {
+            if (!started && !finished && settings.requestTimeout() != null) {
+                Duration total = settings.requestTimeout();
+                deadlineTimer = settings.transport().scheduler().schedule(() -> finish(a -> a.fail(
+                        new ResponseTimeoutException(settings.target(), "No complete answer", total,
+                                "StreamingChat.Builder.requestTimeout"))), total.toNanos(), TimeUnit.NANOSECONDS);
+            }
+            started = true;
+        }
         StreamingRequest.Builder request = StreamingRequest.builder(settings.apiUrl()).method("POST")
                 .connectTimeout(settings.connectTimeout())
                 .header("Content-Type", "application/json")
                 .header("Accept", "text/event-stream");
-        settings.headers().forEach(request::header);
+        settings.headers().forEach(request::header); // checked by the builder
         try {
-            settings.bearerToken().ifPresent(t -> request.header("Authorization", "Bearer " + t));
+            Optional<String> token = settings.bearerToken();
+            if (token.isPresent()) {
+                try {
+                    request.header("Authorization", "Bearer " + token.get());
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidHeaderException("Authorization", e.getMessage()
+                            + "; the value came from StreamingChat.Builder.auth(supplier)");
+                }
+            }
         } catch (RuntimeException e) {
-            finish(a -> a.fail(e));
+            finish(a -> a.fail(e)); // fails this message: never thrown on the scheduler's thread
             return;
         }
         request.body(body);
         SseParser parser = new SseParser(this, settings.maxEventSize(), settings.maxEventSize());
         EventStreamCall c = EventStreamCall.builder(settings.transport(), request.build(), parser, this)
-                .mayRead(mayRead).idleTimeout(settings.idleTimeout()).jsonDocuments(settings.maxEventSize()).build();
+                .mayRead(mayRead).idleTimeout(settings.idleTimeout()).jsonDocuments(settings.maxEventSize())
+                .responseHeadTimeout(settings.responseHeadTimeout(), "StreamingChat.Builder.responseHeadTimeout")
+                .secretHeaders(settings.secretHeaders()).build();
         synchronized (lock) {
             if (finished) {
                 return;
@@ -130,10 +158,10 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
 
     @Override
     public void onFailure(Throwable error, boolean afterOpen) {
-        if (!firstByte) {
-            retryOrFail(error);
+        if (afterOpen || firstByte) {
+            finish(a -> a.fail(error)); // the server answered 2xx: never send the request again
         } else {
-            finish(a -> a.fail(error));
+            retryOrFail(error);
         }
     }
 
@@ -244,6 +272,16 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
     }
 
     /**
+     * Aborts the HTTP exchange and ends the message in ERROR with {@code error} (partial content
+     * kept); used when the client is closed under a running publisher.
+     *
+     * @param error the reason
+     */
+    void fail(Throwable error) {
+        finish(a -> a.fail(error));
+    }
+
+    /**
      * Ends the stream once: stops timers, closes the connection, reports the final snapshot.
      *
      * @param end how to end the accumulator (complete, fail, cancel, ...)
@@ -263,6 +301,9 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
             }
             if (graceTimer != null) {
                 graceTimer.cancel(false);
+            }
+            if (deadlineTimer != null) {
+                deadlineTimer.cancel(false);
             }
             c = call;
             listener.onSnapshot(message);

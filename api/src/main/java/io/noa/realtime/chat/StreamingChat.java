@@ -66,7 +66,11 @@ public final class StreamingChat implements AutoCloseable {
      */
     private final Object lock = new Object();
     private final LinkedHashMap<String, StreamingMessage> messages = new LinkedHashMap<>();
+    /** Ids of the finished messages still in {@link #messages}, oldest first; under {@link #lock}. */
+    private final java.util.ArrayDeque<String> finished = new java.util.ArrayDeque<>();
     private final Map<String, ChatStream> active = new ConcurrentHashMap<>();
+    /** The running {@link #stream(ChatRequest)} publishers' streams, ended by {@link #close()}. */
+    private final java.util.Set<ChatStream> publishing = ConcurrentHashMap.newKeySet();
     private final CopyOnWriteArrayList<Consumer<? super StreamingMessage>> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
@@ -167,6 +171,7 @@ public final class StreamingChat implements AutoCloseable {
             @Override
             public void onEnd(StreamingMessage message) {
                 active.remove(message.id());
+                retire(message.id());
             }
         });
         ChatStream stream = call.stream();
@@ -183,6 +188,23 @@ public final class StreamingChat implements AutoCloseable {
         stream.start();
         callbacks.kick();
         return call;
+    }
+
+    /**
+     * A message ended: it counts as finished in {@link #messages}, and the oldest finished ones
+     * beyond {@link Builder#maxRetainedMessages} go. Called under the stream's lock (lock order:
+     * stream, then chat).
+     */
+    private void retire(String id) {
+        synchronized (lock) {
+            if (!messages.containsKey(id)) {
+                return; // forgotten already
+            }
+            finished.addLast(id);
+            while (finished.size() > settings.maxRetainedMessages) {
+                messages.remove(finished.pollFirst());
+            }
+        }
     }
 
     private void publish(StreamingMessage message) {
@@ -202,6 +224,11 @@ public final class StreamingChat implements AutoCloseable {
      * aborts the HTTP stream. Completes after {@code [DONE]} or when every choice finished; fails
      * with the HTTP or transport error, or a {@link io.noa.realtime.StreamFormatException} when
      * the stream was cut before its end. Not listed in {@link #messages()}.
+     *
+     * <p>{@link #close()} ends a running subscription with
+     * {@link io.noa.realtime.ConnectionClosedException} (not {@code onComplete}: the answer was
+     * cut, not finished) and closes its connection; no chunk follows. A subscription made after
+     * {@code close()} fails the same way at once, and nothing is sent.
      *
      * @param request the request
      * @return the chunk publisher
@@ -230,6 +257,7 @@ public final class StreamingChat implements AutoCloseable {
 
                 @Override
                 public void onEnd(StreamingMessage message) {
+                    publishing.remove(holder[0]);
                     switch (message.state()) {
                         case COMPLETED:
                         case CANCELLED:
@@ -245,8 +273,9 @@ public final class StreamingChat implements AutoCloseable {
             holder[0] = stream;
             stream.onAbandoned(() -> !out.hasSubscribers());
             out.subscribe(subscriber);
-            if (closed) {
-                stream.cancel();
+            publishing.add(stream);
+            if (closed) { // close() may or may not have seen it: failing twice is harmless
+                stream.fail(closedError());
             } else {
                 stream.start();
             }
@@ -289,6 +318,7 @@ public final class StreamingChat implements AutoCloseable {
     public boolean forget(String id) {
         cancelStream(id);
         synchronized (lock) {
+            finished.remove(id);
             return messages.remove(Objects.requireNonNull(id, "id")) != null;
         }
     }
@@ -385,7 +415,12 @@ public final class StreamingChat implements AutoCloseable {
         return sending ? ConnectionState.CONNECTING : retrying ? ConnectionState.RECONNECTING : ConnectionState.DISCONNECTED;
     }
 
-    /** Cancels every stream and releases the transport if the client created it. Idempotent. */
+    /**
+     * Cancels every stream and releases the transport if the client created it. Idempotent.
+     * Messages of {@link #send} end {@code CANCELLED}; running {@link #stream(ChatRequest)}
+     * publishers fail with {@link io.noa.realtime.ConnectionClosedException}. Every connection is
+     * closed, and no chunk is delivered afterwards.
+     */
     @Override
     public void close() {
         synchronized (lock) {
@@ -395,9 +430,17 @@ public final class StreamingChat implements AutoCloseable {
             closed = true;
         }
         cancelAll();
+        for (ChatStream s : publishing) {
+            s.fail(closedError());
+        }
         if (ownsTransport) {
             settings.transport.close();
         }
+    }
+
+    private io.noa.realtime.ConnectionClosedException closedError() {
+        return new io.noa.realtime.ConnectionClosedException("This StreamingChat (" + settings.target
+                + ") was closed; the stream ended without its answer. Use a client that is not closed");
     }
 
     private void checkOpen() {
@@ -423,6 +466,10 @@ public final class StreamingChat implements AutoCloseable {
         final RetryPolicy retryPolicy;
         final Duration connectTimeout;
         final Duration idleTimeout;
+        final Duration responseHeadTimeout;
+        final Duration requestTimeout;
+        final java.util.Set<String> secretHeaders;
+        final int maxRetainedMessages;
         final Duration completionGrace;
         final ChunkDecoder decoder;
         final int maxEventSize;
@@ -439,6 +486,10 @@ public final class StreamingChat implements AutoCloseable {
             this.retryPolicy = b.retryPolicy;
             this.connectTimeout = b.connectTimeout;
             this.idleTimeout = b.idleTimeout;
+            this.responseHeadTimeout = b.responseHeadTimeout;
+            this.requestTimeout = b.requestTimeout;
+            this.secretHeaders = java.util.Set.copyOf(b.secretHeaders);
+            this.maxRetainedMessages = b.maxRetainedMessages;
             this.completionGrace = b.completionGrace;
             this.decoder = b.decoder;
             this.maxEventSize = b.maxEventSize;
@@ -475,6 +526,19 @@ public final class StreamingChat implements AutoCloseable {
             return idleTimeout;
         }
 
+        Duration responseHeadTimeout() {
+            return responseHeadTimeout;
+        }
+
+        /** The total deadline of one request, or {@code null} for none. */
+        Duration requestTimeout() {
+            return requestTimeout;
+        }
+
+        java.util.Set<String> secretHeaders() {
+            return secretHeaders;
+        }
+
         Duration completionGrace() {
             return completionGrace;
         }
@@ -502,6 +566,10 @@ public final class StreamingChat implements AutoCloseable {
                 .maxDelay(Duration.ofSeconds(8)).build();
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration idleTimeout = Duration.ofSeconds(60);
+        private Duration responseHeadTimeout = Duration.ofSeconds(30);
+        private Duration requestTimeout;
+        private final java.util.Set<String> secretHeaders = new java.util.TreeSet<>();
+        private int maxRetainedMessages = 1_000;
         private Duration completionGrace = Duration.ofMillis(250);
         private ChunkDecoder decoder = ChunkDecoder.openAi();
         private int maxEventSize = SseParser.DEFAULT_MAX_EVENT_BYTES;
@@ -520,20 +588,33 @@ public final class StreamingChat implements AutoCloseable {
         }
 
         /**
-         * The API key, sent as {@code Authorization: Bearer <key>}. Never logged or printed.
+         * The API key, sent as {@code Authorization: Bearer <key>}. Never logged or printed,
+         * redacted from error excerpts (a 401 body that echoes the request), and not sent along a
+         * redirect to another origin.
+         *
+         * <p>Keep the key in this header (or another header): a key put in the URL's query is
+         * kept out of this library's messages, but the JDK's own HTTP client logs whole URLs at
+         * its debug level ({@code jdk.httpclient.HttpClient}, {@code -Djdk.httpclient.HttpClient.log}),
+         * so whoever reads those logs sees it.
          *
          * @param apiKey the key
          * @return this builder
+         * @throws io.noa.realtime.InvalidHeaderException when the key holds a character HTTP
+         *     cannot send (a control character such as a trailing newline, or a character above
+         *     U+00FF); the message names the {@code Authorization} header, never the key
          */
         public Builder apiKey(String apiKey) {
             Objects.requireNonNull(apiKey, "apiKey");
+            checkHeader("Authorization", "Bearer " + apiKey);
             this.token = () -> apiKey;
             return this;
         }
 
         /**
          * A bearer token read before every request (for short-lived tokens). Called on a
-         * transport thread: must not block.
+         * transport thread: must not block. A token with a character HTTP cannot send ends that
+         * message in {@code ERROR} with an {@link io.noa.realtime.InvalidHeaderException} naming
+         * the {@code Authorization} header (never the token); nothing is sent.
          *
          * @param supplier the token supplier
          * @return this builder
@@ -555,15 +636,50 @@ public final class StreamingChat implements AutoCloseable {
         }
 
         /**
-         * An extra request header (e.g. {@code OpenAI-Organization}).
+         * An extra request header (e.g. {@code OpenAI-Organization}). Credentials under the usual
+         * names ({@code x-api-key}, {@code api-key}, {@code apikey}, {@code api_key},
+         * {@code x-auth-token}, cookies, anything named like a key or token) are recognised:
+         * never printed, redacted from error excerpts, not sent along a redirect to another
+         * origin. For a credential under another name use {@link #secretHeader(String, String)}.
+         *
+         * @param name the name
+         * @param value the value: no control characters, nothing above U+00FF
+         * @return this builder
+         * @throws io.noa.realtime.InvalidHeaderException when the name or value holds a character
+         *     HTTP cannot send (the message names the header, never the value)
+         */
+        public Builder header(String name, String value) {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(value, "value");
+            checkHeader(name, value);
+            headers.put(name, value);
+            return this;
+        }
+
+        /**
+         * An extra request header holding a credential under a name this library does not
+         * recognise as one (e.g. {@code X-Signature}): like {@link #header(String, String)}, and
+         * its value is never printed, is redacted from error excerpts and messages, and the header
+         * is not sent along a redirect to another origin.
          *
          * @param name the name
          * @param value the value
          * @return this builder
+         * @throws io.noa.realtime.InvalidHeaderException when the name or value holds a character
+         *     HTTP cannot send
          */
-        public Builder header(String name, String value) {
-            headers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+        public Builder secretHeader(String name, String value) {
+            header(name, value);
+            secretHeaders.add(name.toLowerCase(Locale.ROOT));
             return this;
+        }
+
+        private static void checkHeader(String name, String value) {
+            try {
+                io.noa.realtime.spi.Headers.builder().add(name, value);
+            } catch (IllegalArgumentException e) {
+                throw new io.noa.realtime.InvalidHeaderException(name, e.getMessage());
+            }
         }
 
         /**
@@ -598,6 +714,58 @@ public final class StreamingChat implements AutoCloseable {
          */
         public Builder idleTimeout(Duration timeout) {
             this.idleTimeout = Args.positive(timeout, "idleTimeout");
+            return this;
+        }
+
+        /**
+         * How long a request waits for the response head, counted from the moment it is handed
+         * to the transport, connecting included (default 30 s: above the 10 s connect timeout,
+         * so that an unreachable host still reports its
+         * {@link io.noa.realtime.ConnectTimeoutException}, and long enough for a server that
+         * loads a model before it answers; keep it above {@link #connectTimeout(Duration)}). A
+         * server that accepts the connection and never answers, or sends its head a byte at a
+         * time, fails the attempt with a retryable {@link io.noa.realtime.ResponseTimeoutException}
+         * (retried per the {@link #retryPolicy(RetryPolicy) policy}, since nothing was answered);
+         * the connection is closed. Redirects are timed hop by hop.
+         *
+         * @param timeout positive
+         * @return this builder
+         */
+        public Builder responseHeadTimeout(Duration timeout) {
+            this.responseHeadTimeout = Args.positive(timeout, "responseHeadTimeout");
+            return this;
+        }
+
+        /**
+         * An optional total deadline for one message, from {@link StreamingChat#send} to its end,
+         * retries included (default: none). A server that keeps the body alive forever (a byte
+         * or a comment now and then, so the idle timeout never fires) is cut off: the message
+         * ends in {@code ERROR} with a {@link io.noa.realtime.ResponseTimeoutException} naming
+         * this setting, keeping the content received so far, and the connection is closed. Never
+         * retried.
+         *
+         * @param timeout positive
+         * @return this builder
+         */
+        public Builder requestTimeout(Duration timeout) {
+            this.requestTimeout = Args.positive(timeout, "requestTimeout");
+            return this;
+        }
+
+        /**
+         * How many finished messages {@link StreamingChat#messages()} keeps (default 1,000): when
+         * one more finishes, the oldest finished message is dropped (as by
+         * {@link StreamingChat#forget(String)}). Running messages are never dropped and do not
+         * count. Handles ({@link ChatCall}) keep their own final snapshot.
+         *
+         * @param messages at least 0 (0 keeps only running messages)
+         * @return this builder
+         */
+        public Builder maxRetainedMessages(int messages) {
+            if (messages < 0) {
+                throw new IllegalArgumentException("maxRetainedMessages must be >= 0, was " + messages);
+            }
+            this.maxRetainedMessages = messages;
             return this;
         }
 

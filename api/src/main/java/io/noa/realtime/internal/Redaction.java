@@ -8,6 +8,8 @@ import java.util.Set;
 public final class Redaction {
     /** Longest excerpt of foreign input kept in a message. */
     public static final int MAX_EXCERPT = 200;
+    /** Shortest secret value {@link #redactValues} hides. */
+    public static final int MIN_SECRET_LENGTH = 4;
 
     private static final Set<String> SECRET_HEADERS = Set.of(
             "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key",
@@ -80,6 +82,31 @@ public final class Redaction {
         return squashed.endsWith("key") || squashed.contains("token") || squashed.contains("secret")
                 || squashed.contains("password") || squashed.contains("auth") || squashed.contains("session")
                 || squashed.contains("cookie") || squashed.contains("credential");
+    }
+
+    /**
+     * Replaces every occurrence of each secret value in {@code text} with {@code <redacted>}
+     * (longest secrets first, so that a token inside a longer header value goes as well). Values
+     * shorter than {@link #MIN_SECRET_LENGTH} characters are ignored: they would mangle ordinary
+     * text and protect nothing.
+     *
+     * @param text foreign input, e.g. an error body that echoes the request
+     * @param secrets the values to hide
+     * @return the text without them
+     */
+    public static String redactValues(String text, java.util.Collection<String> secrets) {
+        if (text == null || text.isEmpty() || secrets.isEmpty()) {
+            return text;
+        }
+        java.util.List<String> sorted = new java.util.ArrayList<>(secrets);
+        sorted.sort((a, b) -> Integer.compare(b.length(), a.length()));
+        String out = text;
+        for (String secret : sorted) {
+            if (secret != null && secret.length() >= MIN_SECRET_LENGTH && out.contains(secret)) {
+                out = out.replace(secret, "<redacted>");
+            }
+        }
+        return out;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.noa.realtime.sse;
 
 import io.noa.realtime.HttpStatusException;
+import io.noa.realtime.ResponseTimeoutException;
 import io.noa.realtime.StreamFormatException;
 import io.noa.realtime.internal.Futures;
 import io.noa.realtime.internal.Redaction;
@@ -11,7 +12,12 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -28,6 +34,16 @@ import java.util.function.BooleanSupplier;
  * redirect is followed, in the middle of the body or after the end. It cancels the transport's
  * future of the request in flight, or closes the response it has, and a response that arrives
  * after the cancel is closed at once. No callback follows a cancel.
+ *
+ * <p><b>Deadlines.</b> Each request (each redirect hop) must bring its response head within
+ * the {@linkplain Builder#responseHeadTimeout response-head timeout}; otherwise the transport's
+ * future is cancelled (so the socket closes) and the call fails with a retryable
+ * {@link ResponseTimeoutException} naming the URL and the setting. The body then has the idle
+ * timeout.
+ *
+ * <p><b>Credentials.</b> A redirect to another origin drops every credential header (see
+ * {@link Builder#secretHeaders(Set)}), and the request's secret values are cut out of an error
+ * body before it becomes an {@link HttpStatusException}.
  *
  * <p>Parser callbacks (events) run serially on the transport's thread, directly: nothing is
  * allocated per event on the way. Listener callbacks are made without any lock held.
@@ -62,7 +78,9 @@ public final class EventStreamCall {
          * {@link java.util.concurrent.CompletionException} wrapper.
          *
          * @param error the failure
-         * @param afterOpen whether {@link #onOpen()} was called before
+         * @param afterOpen whether a 2xx response head had been accepted before the failure
+         *     ({@link #onOpen()} was called, or a whole JSON document was being read): the
+         *     server has answered, so a request that must not run twice must not be retried
          */
         void onFailure(Throwable error, boolean afterOpen);
     }
@@ -74,11 +92,15 @@ public final class EventStreamCall {
     private final BooleanSupplier mayRead;
     private final Duration idleTimeout;
     private final int jsonLimit;
+    private final Duration headTimeout;
+    private final String headTimeoutSetting;
+    private final Set<String> secretHeaders;
     private final String target;
     private final Object lock = new Object();
     /** The transport's own future of the request in flight (one per redirect hop). */
     private CompletableFuture<StreamingResponse> inFlight;
     private StreamingResponse response;
+    private ScheduledFuture<?> headTimer;
     /** Written under {@link #lock}; read without it by {@link #resume()}. */
     private volatile SseBodyReader reader;
     private boolean started;
@@ -93,6 +115,9 @@ public final class EventStreamCall {
         this.mayRead = b.mayRead;
         this.idleTimeout = b.idleTimeout;
         this.jsonLimit = b.jsonLimit;
+        this.headTimeout = b.headTimeout;
+        this.headTimeoutSetting = b.headTimeoutSetting;
+        this.secretHeaders = b.secretHeaders;
         this.target = Redaction.url(b.request.uri());
     }
 
@@ -164,6 +189,7 @@ public final class EventStreamCall {
             resp = response;
             r = reader;
             inFlight = null;
+            cancelHeadTimerLocked();
         }
         if (f != null) {
             f.cancel(true); // the transport aborts the request and closes a response that comes later
@@ -190,16 +216,43 @@ public final class EventStreamCall {
             f = CompletableFuture.failedFuture(e);
         }
         boolean cancelled;
+        CompletableFuture<StreamingResponse> sent = f;
         synchronized (lock) {
             cancelled = done;
             if (!cancelled) {
                 inFlight = f;
+                if (!f.isDone()) {
+                    try {
+                        headTimer = transport.scheduler().schedule(() -> headTimedOut(sent, req),
+                                headTimeout.toNanos(), TimeUnit.NANOSECONDS);
+                    } catch (RejectedExecutionException e) {
+                        headTimer = null; // the transport is closing: its future fails on its own
+                    }
+                }
             }
         }
         if (cancelled) {
             f.cancel(true); // cancelled while the transport took the request
         }
         f.whenComplete((resp, err) -> onHead(req, hops, resp, err));
+    }
+
+    /** No head within the timeout: fail first (so the cancel's own failure is not reported), then cancel. */
+    private void headTimedOut(CompletableFuture<StreamingResponse> f, StreamingRequest req) {
+        synchronized (lock) {
+            if (done || inFlight != f) {
+                return;
+            }
+        }
+        fail(new ResponseTimeoutException(Redaction.url(req.uri()), "No response head", headTimeout, headTimeoutSetting));
+        f.cancel(true); // the transport aborts the exchange and closes the socket
+    }
+
+    private void cancelHeadTimerLocked() {
+        if (headTimer != null) {
+            headTimer.cancel(false);
+            headTimer = null;
+        }
     }
 
     private void onHead(StreamingRequest req, int hops, StreamingResponse resp, Throwable err) {
@@ -209,6 +262,7 @@ public final class EventStreamCall {
         }
         synchronized (lock) {
             inFlight = null;
+            cancelHeadTimerLocked();
             if (done) {
                 resp.close(); // arrived after a cancel
                 return;
@@ -217,7 +271,7 @@ public final class EventStreamCall {
         }
         Optional<StreamingRequest> next;
         try {
-            next = HttpExchange.redirect(req, resp, hops);
+            next = HttpExchange.redirect(req, resp, hops, secretHeaders);
         } catch (RuntimeException e) {
             resp.close();
             fail(e);
@@ -237,7 +291,8 @@ public final class EventStreamCall {
                 resp.close();
                 fail(new HttpStatusException(target, 204, "", null, null));
             } else {
-                HttpExchange.statusException(resp, target, transport.scheduler()).thenAccept(this::fail);
+                List<String> secrets = HttpExchange.secretValues(req, secretHeaders);
+                HttpExchange.statusException(resp, target, transport.scheduler(), secrets).thenAccept(this::fail);
             }
             return;
         }
@@ -246,6 +301,7 @@ public final class EventStreamCall {
         if (mediaType.equals("text/event-stream")) {
             open(resp);
         } else if (jsonLimit > 0 && (mediaType.equals("application/json") || mediaType.endsWith("+json"))) {
+            opened = true; // the server answered 2xx: a failure from here on is "after open"
             HttpExchange.readWhole(resp, jsonLimit, idleTimeout, transport.scheduler(), target)
                     .whenComplete((json, e) -> {
                         if (e != null) {
@@ -306,6 +362,7 @@ public final class EventStreamCall {
             }
             done = true;
             inFlight = null;
+            cancelHeadTimerLocked();
             return true;
         }
     }
@@ -321,6 +378,7 @@ public final class EventStreamCall {
             resp = response;
             r = reader;
             inFlight = null;
+            cancelHeadTimerLocked();
         }
         if (r != null) {
             r.cancel();
@@ -344,6 +402,9 @@ public final class EventStreamCall {
         private BooleanSupplier mayRead = () -> true;
         private Duration idleTimeout = Duration.ofMinutes(5);
         private int jsonLimit;
+        private Duration headTimeout = Duration.ofSeconds(10);
+        private String headTimeoutSetting = "responseHeadTimeout";
+        private Set<String> secretHeaders = Set.of();
 
         private Builder(Transport transport, StreamingRequest request, SseParser parser, Listener listener) {
             this.transport = Objects.requireNonNull(transport, "transport");
@@ -377,6 +438,45 @@ public final class EventStreamCall {
                 throw new IllegalArgumentException("idleTimeout must be positive, was " + timeout);
             }
             this.idleTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * How long each request (each redirect hop) may wait for its response head once sent
+         * (default 10 s). Past it the transport's future is cancelled, which closes the
+         * connection, and the call fails with a retryable {@link ResponseTimeoutException}.
+         *
+         * @param timeout the timeout, positive
+         * @param setting the user-facing setting named in the error message, e.g.
+         *     {@code "SseClientOptions.Builder.responseHeadTimeout"}
+         * @return this builder
+         */
+        public Builder responseHeadTimeout(Duration timeout, String setting) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isZero() || timeout.isNegative()) {
+                throw new IllegalArgumentException("responseHeadTimeout must be positive, was " + timeout);
+            }
+            this.headTimeout = timeout;
+            this.headTimeoutSetting = Objects.requireNonNull(setting, "setting");
+            return this;
+        }
+
+        /**
+         * Header names the user marked secret, beyond the credential names known to every
+         * client ({@code Authorization}, cookies, {@code x-api-key}, {@code api-key},
+         * {@code apikey}, {@code api_key}, {@code x-auth-token}, names of keys and tokens): like them, they
+         * are not sent along a redirect to another origin, and their values are cut out of error
+         * bodies.
+         *
+         * @param names the names, any case
+         * @return this builder
+         */
+        public Builder secretHeaders(Set<String> names) {
+            Set<String> lower = new java.util.TreeSet<>();
+            for (String n : Objects.requireNonNull(names, "names")) {
+                lower.add(n.toLowerCase(Locale.ROOT));
+            }
+            this.secretHeaders = Set.copyOf(lower);
             return this;
         }
 

@@ -42,16 +42,21 @@ final class HttpExchange {
     /**
      * The request to send next if {@code resp} is a redirect to follow: 301/302/303/307/308 with
      * a {@code Location}. A 303 (and a 301/302 answering a POST) becomes a GET without body.
-     * Credentials ({@code Authorization}, {@code Cookie}, {@code Proxy-Authorization}) are dropped
-     * when a redirect leaves the origin. The caller closes {@code resp}.
+     * Every credential header is dropped when a redirect leaves the origin (scheme, host or port
+     * changes): every name {@link Redaction#isSecretHeader(String)} knows ({@code Authorization},
+     * cookies, {@code x-api-key}, {@code api-key}, {@code apikey}, {@code api_key},
+     * {@code x-auth-token}, …) and every name in {@code secretHeaders}. The caller closes
+     * {@code resp}.
      *
      * @param request the request {@code resp} answers
      * @param resp the response
      * @param hops redirects followed before this one
+     * @param secretHeaders further header names (lower case) the user marked secret
      * @return the next request, or empty if {@code resp} is the final response
      * @throws TransportException for too many redirects or an unusable {@code Location}
      */
-    static Optional<StreamingRequest> redirect(StreamingRequest request, StreamingResponse resp, int hops) {
+    static Optional<StreamingRequest> redirect(StreamingRequest request, StreamingResponse resp, int hops,
+            java.util.Set<String> secretHeaders) {
         int s = resp.status();
         if (!isRedirect(s)) {
             return Optional.empty();
@@ -84,10 +89,68 @@ final class HttpExchange {
         }
         if (!sameOrigin(request.uri(), next)) {
             StreamingRequest partial = b.build();
-            b.headers(partial.headers().toBuilder().remove("Authorization").remove("Cookie")
-                    .remove("Proxy-Authorization").build());
+            io.noa.realtime.spi.Headers.Builder kept = io.noa.realtime.spi.Headers.builder();
+            partial.headers().forEach((name, value) -> {
+                if (!isSecret(name, secretHeaders)) {
+                    kept.add(name, value);
+                }
+            });
+            b.headers(kept.build());
         }
         return Optional.of(b.build());
+    }
+
+    /**
+     * Whether a header carries a credential: a name {@link Redaction#isSecretHeader(String)}
+     * knows, or one the user marked secret.
+     *
+     * @param name the header name
+     * @param secretHeaders names (lower case) the user marked secret
+     * @return true for a credential header
+     */
+    static boolean isSecret(String name, java.util.Set<String> secretHeaders) {
+        return Redaction.isSecretHeader(name) || secretHeaders.contains(name.toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * The secret values of a request, to be cut out of anything the server sends back: the
+     * values of its credential headers (and the token after a scheme such as {@code Bearer}),
+     * and the values of its URL's query parameters (which often carry keys).
+     *
+     * @param request the request
+     * @param secretHeaders names (lower case) the user marked secret
+     * @return the values
+     */
+    static java.util.List<String> secretValues(StreamingRequest request, java.util.Set<String> secretHeaders) {
+        java.util.List<String> values = new java.util.ArrayList<>();
+        request.headers().forEach((name, value) -> {
+            if (isSecret(name, secretHeaders)) {
+                values.add(value);
+                int space = value.indexOf(' ');
+                if (space > 0) {
+                    values.add(value.substring(space + 1).trim());
+                }
+            }
+        });
+        String query = request.uri().getRawQuery();
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                int eq = pair.indexOf('=');
+                String raw = eq >= 0 ? pair.substring(eq + 1) : pair;
+                values.add(raw);
+                try {
+                    values.add(java.net.URLDecoder.decode(raw, StandardCharsets.UTF_8));
+                } catch (IllegalArgumentException ignored) {
+                    // not decodable: the raw form is enough
+                }
+            }
+            String decoded = request.uri().getQuery();
+            if (decoded != null) {
+                values.add(decoded);
+            }
+            values.add(query);
+        }
+        return values;
     }
 
     private static boolean isRedirect(int s) {
@@ -113,19 +176,22 @@ final class HttpExchange {
     /**
      * Reads up to 8 KiB of a failed response's body (giving up after 5 s), closes the response,
      * and builds the exception with the parsed error, {@code retry-after-ms} / {@code Retry-After},
-     * and the body excerpt.
+     * and the body excerpt. Every secret value of the request is cut out of the body first (a 401
+     * that echoes the request must not put the key into the excerpt, the message or the parsed
+     * error).
      *
      * @param resp the response
      * @param target the redacted URL
      * @param scheduler for the read timeout
+     * @param secrets the request's secret values ({@link #secretValues})
      * @return the exception (the future never fails)
      */
     static CompletableFuture<HttpStatusException> statusException(StreamingResponse resp, String target,
-            ScheduledExecutorService scheduler) {
+            ScheduledExecutorService scheduler, java.util.Collection<String> secrets) {
         BodyPrefix prefix = new BodyPrefix(resp, MAX_ERROR_BODY, ERROR_BODY_TIMEOUT, scheduler);
         return prefix.done.handle((ignored, err) -> {
             resp.close();
-            String body = new String(prefix.bytes(), StandardCharsets.UTF_8);
+            String body = Redaction.redactValues(new String(prefix.bytes(), StandardCharsets.UTF_8), secrets);
             return new HttpStatusException(target, resp.status(), body,
                     RetryPolicy.parseRetryAfter(resp.headers().first("retry-after-ms").orElse(null),
                             resp.headers().first("Retry-After").orElse(null), Clock.systemUTC()).orElse(null),

@@ -42,8 +42,22 @@ import java.util.function.Consumer;
  * }</pre>
  *
  * <p>Reconnection follows the WHATWG rules: each new connection sends {@code Last-Event-ID}, a
- * server {@code retry:} field sets the next delay, a partial event is discarded, and the backoff
- * resets once a connection delivered data. The client stops for good (state
+ * server {@code retry:} field sets the next delay, and a partial event is discarded. Storms are
+ * bounded: no delay is shorter than the policy's {@link RetryPolicy#minDelay() minDelay}
+ * whatever the server asks ({@code retry: 0}, {@code Retry-After: 0}), and the backoff resets
+ * only once a connection stayed open for the policy's {@link RetryPolicy#healthyAfter()
+ * healthyAfter}, so it keeps growing across connections that die young. {@code onError} is
+ * called once per failed attempt, so it is as bounded as the reconnect rate. Each attempt waits
+ * at most {@link SseClientOptions.Builder#responseHeadTimeout responseHeadTimeout} for the
+ * response head. A redirect to another origin drops every credential header.
+ *
+ * <p>{@code Last-Event-ID} is sent percent-encoded where HTTP could not carry the id: every
+ * character outside printable ASCII ({@code !} to {@code ~}), and the space and {@code %}
+ * themselves, become {@code %XX} escapes of their UTF-8 bytes ({@code café-€} is sent as
+ * {@code caf%C3%A9-%E2%82%AC}); an id of plain printable ASCII without {@code %} goes as is.
+ * A server that uses such ids decodes the header as UTF-8 percent-encoding.
+ *
+ * <p>The client stops for good (state
  * {@link ConnectionState#FAILED}) on 204, on a missing or wrong {@code Content-Type}, on a 4xx
  * other than 408/429, and when the retry policy is exhausted; {@link #disconnect()} stops it
  * without failure. Redirects are followed. Any byte, heartbeat comments included, resets the idle
@@ -72,6 +86,7 @@ public final class SseClient implements AutoCloseable {
     private final CopyOnWriteArrayList<Consumer<? super Throwable>> errorHandlers = new CopyOnWriteArrayList<>();
     private final Object lock = new Object();
     private final Consumer<SseEvent> deliver = this::deliver;
+    private final String headTimeoutSetting = "SseClientOptions.Builder.responseHeadTimeout";
     private Attempt current;
     private ScheduledFuture<?> retryTimer;
     private int retries;
@@ -381,7 +396,7 @@ public final class SseClient implements AutoCloseable {
         volatile EventStreamCall call;
         volatile boolean open;
         private volatile boolean cancelled;
-        private volatile boolean healthy;
+        private volatile long openedAt;
 
         Attempt() {
             parser = new SseParser(this, options.maxLineSize, options.maxEventSize);
@@ -392,25 +407,32 @@ public final class SseClient implements AutoCloseable {
             StreamingRequest.Builder request = StreamingRequest.builder(options.uri).method(options.method)
                     .connectTimeout(options.connectTimeout)
                     .header("Accept", "text/event-stream").header("Cache-Control", "no-cache");
-            options.headers.forEach(request::header);
             try {
+                options.headers.forEach((name, value) -> header(request, name, value));
                 Map<String, String> dynamic = options.headerSupplier.get();
                 if (dynamic != null) {
-                    dynamic.forEach(request::header);
+                    dynamic.forEach((name, value) -> header(request, name, value));
+                }
+                String id = lastEventId;
+                if (id != null && !id.isEmpty()) {
+                    request.header("Last-Event-ID", encodeLastEventId(id));
                 }
             } catch (RuntimeException e) {
-                CompletableFuture.runAsync(() -> failed(e, false), transport.scheduler());
+                // a supplier that threw, or a value HTTP cannot carry: fail this attempt, off the caller's stack
+                try {
+                    CompletableFuture.runAsync(() -> failed(e, false), transport.scheduler());
+                } catch (java.util.concurrent.RejectedExecutionException shutDown) {
+                    failed(e, false);
+                }
                 return;
-            }
-            String id = lastEventId;
-            if (id != null && !id.isEmpty()) {
-                request.header("Last-Event-ID", id);
             }
             if (options.body != null) {
                 request.body(options.body);
             }
             EventStreamCall c = EventStreamCall.builder(transport, request.build(), parser, this)
-                    .mayRead(SseClient.this::mayRead).idleTimeout(options.idleTimeout).build();
+                    .mayRead(SseClient.this::mayRead).idleTimeout(options.idleTimeout)
+                    .responseHeadTimeout(options.responseHeadTimeout, headTimeoutSetting)
+                    .secretHeaders(options.secretHeaders).build();
             call = c;
             c.start();
         }
@@ -437,6 +459,7 @@ public final class SseClient implements AutoCloseable {
                     return; // the call is being cancelled
                 }
                 open = true;
+                openedAt = System.nanoTime();
                 machine.tryTransitionTo(ConnectionState.CONNECTED, null);
             }
             fire(openHandlers);
@@ -445,7 +468,6 @@ public final class SseClient implements AutoCloseable {
 
         @Override
         public void onEvent(SseEvent event) {
-            markHealthy();
             String id = event.idOrNull();
             if (id != lastEventId) { // the parser repeats one id String until the stream sends another
                 lastEventId = id;
@@ -455,7 +477,7 @@ public final class SseClient implements AutoCloseable {
 
         @Override
         public void onComment(String comment) {
-            markHealthy();
+            // liveness only: the idle timeout already counts every byte
         }
 
         @Override
@@ -463,15 +485,9 @@ public final class SseClient implements AutoCloseable {
             serverRetry = Duration.ofMillis(millis);
         }
 
-        private void markHealthy() {
-            if (!healthy) {
-                healthy = true;
-                synchronized (lock) {
-                    if (current == this) {
-                        retries = 0;
-                    }
-                }
-            }
+        /** Whether this connection lived long enough to reset the backoff. Under {@link #lock}. */
+        private boolean wasHealthyLocked() {
+            return open && options.retryPolicy.isHealthy(Duration.ofNanos(System.nanoTime() - openedAt));
         }
 
         @Override
@@ -502,6 +518,9 @@ public final class SseClient implements AutoCloseable {
                 if (report) {
                     fireError(error);
                 }
+                if (wasHealthyLocked()) {
+                    retries = 0; // a connection that stayed up a while: start the backoff afresh
+                }
                 if (!retryable || !options.retryPolicy.allowsRetry(retries)) {
                     machine.tryTransitionTo(ConnectionState.FAILED, error);
                 } else {
@@ -518,6 +537,48 @@ public final class SseClient implements AutoCloseable {
             }
             callbacks.kick();
         }
+    }
+
+    private static void header(StreamingRequest.Builder request, String name, String value) {
+        try {
+            request.header(name, value);
+        } catch (IllegalArgumentException e) {
+            throw new io.noa.realtime.InvalidHeaderException(String.valueOf(name), e.getMessage());
+        }
+    }
+
+    /**
+     * The {@code Last-Event-ID} header value for an id: printable ASCII other than {@code %} as
+     * is; the space, {@code %}, control characters and everything beyond ASCII as {@code %XX}
+     * escapes of their UTF-8 bytes.
+     *
+     * @param id the id, as the server sent it
+     * @return a value HTTP can carry
+     */
+    static String encodeLastEventId(String id) {
+        int i = 0;
+        while (i < id.length() && plain(id.charAt(i))) {
+            i++;
+        }
+        if (i == id.length()) {
+            return id;
+        }
+        StringBuilder sb = new StringBuilder(id.length() + 16).append(id, 0, i);
+        byte[] utf8 = id.substring(i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        for (byte b : utf8) {
+            int c = b & 0xff;
+            if (c < 0x80 && plain((char) c)) {
+                sb.append((char) c);
+            } else {
+                sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            }
+        }
+        return sb.toString();
+    }
+
+    private static boolean plain(char c) {
+        return c > 0x20 && c < 0x7f && c != '%';
     }
 
     private void retryNow() {

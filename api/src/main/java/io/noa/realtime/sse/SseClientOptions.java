@@ -13,6 +13,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
@@ -29,6 +31,8 @@ public final class SseClientOptions {
     final String lastEventId;
     final Duration idleTimeout;
     final Duration connectTimeout;
+    final Duration responseHeadTimeout;
+    final Set<String> secretHeaders;
     final int maxEventSize;
     final int maxLineSize;
     final int maxQueuedEvents;
@@ -45,6 +49,8 @@ public final class SseClientOptions {
         this.lastEventId = b.lastEventId;
         this.idleTimeout = b.idleTimeout;
         this.connectTimeout = b.connectTimeout;
+        this.responseHeadTimeout = b.responseHeadTimeout;
+        this.secretHeaders = Set.copyOf(b.secretHeaders);
         this.maxEventSize = b.maxEventSize;
         this.maxLineSize = b.maxLineSize;
         this.maxQueuedEvents = b.maxQueuedEvents;
@@ -98,6 +104,25 @@ public final class SseClientOptions {
     }
 
     /**
+     * How long each attempt waits for the response head after sending the request.
+     *
+     * @return the response-head timeout
+     */
+    public Duration responseHeadTimeout() {
+        return responseHeadTimeout;
+    }
+
+    /**
+     * The names of the headers marked secret with {@link Builder#secretHeader(String, String)}
+     * (lower case).
+     *
+     * @return the names
+     */
+    public Set<String> secretHeaders() {
+        return secretHeaders;
+    }
+
+    /**
      * The largest event (data bytes) accepted.
      *
      * @return the limit in bytes
@@ -133,6 +158,8 @@ public final class SseClientOptions {
         private String lastEventId;
         private Duration idleTimeout = Duration.ofMinutes(5);
         private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration responseHeadTimeout = Duration.ofSeconds(15);
+        private final Set<String> secretHeaders = new TreeSet<>();
         private int maxEventSize = SseParser.DEFAULT_MAX_EVENT_BYTES;
         private int maxLineSize = SseParser.DEFAULT_MAX_LINE_BYTES;
         private int maxQueuedEvents = 256;
@@ -192,15 +219,57 @@ public final class SseClientOptions {
         }
 
         /**
-         * A fixed request header.
+         * A fixed request header. Credentials ({@code Authorization}, cookies, and every name
+         * that looks like an API key or token, e.g. {@code x-api-key}, {@code api-key},
+         * {@code apikey}, {@code api_key}, {@code x-auth-token}) are recognised by name: their
+         * values are never printed, are redacted from error excerpts, and are not sent along a
+         * redirect to another origin. For a credential under another name use
+         * {@link #secretHeader(String, String)}.
+         *
+         * <p>A key put in the URL's query instead of a header is kept out of this library's
+         * messages, but the JDK's own HTTP client logs whole URLs at its debug level
+         * ({@code jdk.httpclient.HttpClient}); prefer a header.
+         *
+         * @param name the name
+         * @param value the value: no control characters, nothing above U+00FF
+         * @return this builder
+         * @throws io.noa.realtime.InvalidHeaderException when the name or value holds a character
+         *     HTTP cannot send (the message names the header, never the value)
+         */
+        public Builder header(String name, String value) {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(value, "value");
+            checkHeader(name, value);
+            headers.put(name, value);
+            return this;
+        }
+
+        /**
+         * A fixed request header holding a credential under a name this library does not
+         * recognise as one (e.g. {@code X-Signature}): like {@link #header(String, String)}, and
+         * its value is never printed, is redacted from error excerpts
+         * ({@link io.noa.realtime.HttpStatusException#bodyExcerpt()}), and the header (also when
+         * a {@link #headers(Supplier) supplier} provides it) is not sent along a redirect to
+         * another origin.
          *
          * @param name the name
          * @param value the value
          * @return this builder
+         * @throws io.noa.realtime.InvalidHeaderException when the name or value holds a character
+         *     HTTP cannot send
          */
-        public Builder header(String name, String value) {
-            headers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+        public Builder secretHeader(String name, String value) {
+            header(name, value);
+            secretHeaders.add(name.toLowerCase(Locale.ROOT));
             return this;
+        }
+
+        private static void checkHeader(String name, String value) {
+            try {
+                io.noa.realtime.spi.Headers.builder().add(name, value);
+            } catch (IllegalArgumentException e) {
+                throw new io.noa.realtime.InvalidHeaderException(name, e.getMessage());
+            }
         }
 
         /**
@@ -257,6 +326,24 @@ public final class SseClientOptions {
          */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = Args.positive(timeout, "connectTimeout");
+            return this;
+        }
+
+        /**
+         * How long each attempt waits for the response head, counted from the moment the request
+         * is handed to the transport, connecting included (default 15 s: near the 10 s connect
+         * timeout and above it, so that an unreachable host still reports its
+         * {@link io.noa.realtime.ConnectTimeoutException}; keep it above
+         * {@link #connectTimeout(Duration)}). A server that accepts the connection and never
+         * answers, or sends its head a byte at a time, fails the attempt with a retryable
+         * {@link io.noa.realtime.ResponseTimeoutException}; the connection is closed and the
+         * retry policy decides what follows. Redirects are timed hop by hop.
+         *
+         * @param timeout positive
+         * @return this builder
+         */
+        public Builder responseHeadTimeout(Duration timeout) {
+            this.responseHeadTimeout = Args.positive(timeout, "responseHeadTimeout");
             return this;
         }
 

@@ -123,6 +123,32 @@ public final class HostileServer implements AutoCloseable {
         }
 
         /**
+         * Reads the request body announced by the head's {@code Content-Length} (none: empty), at
+         * most {@link #MAX_HEAD_BYTES} bytes, so that closing the connection afterwards does not
+         * reset it under the client's feet.
+         *
+         * @param head the request head read with {@link #readHead()}
+         * @return the body bytes
+         * @throws IOException when the client closes first or the body is too long
+         */
+        public byte[] readBody(String head) throws IOException {
+            int length = header(head, "Content-Length").map(Integer::parseInt).orElse(0);
+            if (length > MAX_HEAD_BYTES) {
+                throw new IOException("request body longer than " + MAX_HEAD_BYTES + " bytes");
+            }
+            byte[] body = new byte[length];
+            int read = 0;
+            while (read < length) {
+                int n = in.read(body, read, length - read);
+                if (n < 0) {
+                    throw new IOException("client closed before the end of its request body");
+                }
+                read += n;
+            }
+            return body;
+        }
+
+        /**
          * Writes text (ISO-8859-1) and flushes it as one write.
          *
          * @param text the bytes to send, as text
@@ -483,7 +509,8 @@ public final class HostileServer implements AutoCloseable {
     }
 
     /**
-     * Answers every request with a redirect to {@code location}.
+     * Answers every request with a redirect to {@code location} (after reading the request body,
+     * so that the client sees the answer rather than a reset).
      *
      * @param status 301, 302, 303, 307 or 308
      * @param location the Location header's value
@@ -491,7 +518,7 @@ public final class HostileServer implements AutoCloseable {
      */
     public static Behavior redirect(int status, String location) {
         return conn -> {
-            conn.readHead();
+            conn.readBody(conn.readHead());
             conn.write("HTTP/1.1 " + status + " Redirect\r\nLocation: " + location
                     + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
         };
@@ -499,13 +526,15 @@ public final class HostileServer implements AutoCloseable {
 
     /**
      * Answers {@code 401} with a JSON error body that echoes the whole request head back (as a
-     * careless server or proxy does), so credentials come back in the body.
+     * careless server or proxy does), so credentials come back in the body. The request body is
+     * read first (and not echoed).
      *
      * @return the behaviour
      */
     public static Behavior echoing401() {
         return conn -> {
             String head = conn.readHead();
+            conn.readBody(head);
             String escaped = head.replace("\\", "\\\\").replace("\"", "\\\"").replace("\r\n", "\\n");
             byte[] body = ("{\"error\":{\"message\":\"unauthorized request: " + escaped
                     + "\",\"type\":\"invalid_request_error\"}}").getBytes(StandardCharsets.UTF_8);
