@@ -47,17 +47,28 @@ final class AnswerStreamer {
         long start = System.nanoTime();
         long firstToken = -1;
         int printed = 0;
-        Subscription subscription = chat.onUpdate(updates::add);
+        // region:guide-shape
+        Subscription subscription = chat.onUpdate(updates::add);   // one StreamingMessage snapshot per token
+        // each snapshot m: m.content() so far, m.isStreaming(), m.state(), m.finishReason(), m.usage()
+        String id;
         try {
-            String id = chat.sendMessage(conversation);
+            id = chat.sendMessage(conversation);                     // returns at once (= send(request).id())
+        } catch (RuntimeException e) {                               // e.g. LimitExceededException, closed chat
+            subscription.close();
+            throw e;
+        }
+        // endregion:guide-shape
+        try {
             observeState();
             long deadline = start + timeout.toNanos();
             while (true) {
                 long left = deadline - System.nanoTime();
+                // region:cancel
                 if (left <= 0) {
                     chat.cancelStream(id);
                     throw new TimeoutException("no complete answer within " + timeout.toSeconds() + " s");
                 }
+                // endregion:cancel
                 StreamingMessage m = updates.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(5)), TimeUnit.NANOSECONDS);
                 if (m == null) {
                     // the HTTP side may report the end before the last snapshot reached the listener:

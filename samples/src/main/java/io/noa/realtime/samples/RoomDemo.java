@@ -51,6 +51,7 @@ final class RoomDemo {
     }
 
     private RealtimeClient client(RoomServer server, String name, String token) {
+        // region:options
         RealtimeClient c = RealtimeClient.builder(server.uri())
                 .transport(transport)
                 .auth(Map.of("token", token))                  // or authSupplier(() -> ...) re-read on every connect
@@ -65,6 +66,7 @@ final class RoomDemo {
                 .maxPendingEmits(1_000)                        // emits buffered while offline
                 .autoConnect(false)
                 .build();
+        // endregion:options
         c.onStateChange(change -> out.println("[state] " + name + " " + change.from() + " -> " + change.to()));
         c.connect();
         return c;
@@ -73,12 +75,14 @@ final class RoomDemo {
     private void play(RealtimeClient alice, RealtimeClient bob, String answer)
             throws InterruptedException, ExecutionException, TimeoutException {
         List<ChatLine> bobGot = new CopyOnWriteArrayList<>();
+        // region:messages
         bob.on(EventType.of("message:new", ChatLine.class), line -> {
             bobGot.add(line);
             out.println("[bob] " + line.userId + " says: " + preview(line.content));
         });
-        alice.rooms().join(ROOM).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        alice.rooms().join(ROOM).get(WAIT.toSeconds(), TimeUnit.SECONDS);   // re-joined after every reconnect
         bob.rooms().join(ROOM).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        // endregion:messages
         out.println("[room] alice and bob joined '" + ROOM + "'");
 
         alice.presence().update("online", Map.of("device", "terminal"));
@@ -102,8 +106,10 @@ final class RoomDemo {
 
     private void send(RealtimeClient from, String text) throws InterruptedException, ExecutionException,
             TimeoutException {
+        // region:ack
         JsonNode ack = from.emitWithAck("message:send", Map.of("roomId", ROOM, "content", text))
                 .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        // endregion:ack
         if (!ack.path("ok").asBoolean()) {
             throw new IllegalStateException("message refused: " + ack);
         }
