@@ -8,6 +8,7 @@ import io.noa.realtime.chat.StreamingMessage;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +21,11 @@ import java.util.concurrent.TimeoutException;
  */
 final class AnswerStreamer {
     /** What one streamed answer measured. */
-    record Answer(StreamingMessage message, long tokens, Duration timeToFirstToken, Duration streaming) {
+    record Answer(StreamingMessage message, long tokens, Optional<Duration> timeToFirstToken, Duration streaming) {
+        boolean completed() {
+            return message.state() == StreamingMessage.State.COMPLETED;
+        }
+
         String text() {
             return message.content();
         }
@@ -100,8 +105,12 @@ final class AnswerStreamer {
                     settle();
                     long tokens = m.usage().map(u -> u.completionTokens()).filter(n -> n > 0)
                             .orElse((long) m.chunkCount());
-                    long first = firstToken < 0 ? end : firstToken;
-                    return new Answer(m, tokens, Duration.ofNanos(first - start), Duration.ofNanos(end - first));
+                    if (firstToken < 0) {
+                        // no token arrived: there is no time to first token, and nothing streamed
+                        return new Answer(m, tokens, Optional.empty(), Duration.ZERO);
+                    }
+                    return new Answer(m, tokens, Optional.of(Duration.ofNanos(firstToken - start)),
+                            Duration.ofNanos(end - firstToken));
                 }
             }
         } finally {
