@@ -35,11 +35,14 @@ import javax.net.ssl.SSLEngine;
  * every event published while connected; a client that reconnects with {@code Last-Event-ID}
  * first gets the events it missed (from a bounded history), then live ones.
  *
+ * <!-- snippet: samples/src/test/java/io/noa/realtime/samples/docs/TestkitExamplesTest.java#event-stream-server -->
  * <pre>{@code
- * try (EventStreamServer server = EventStreamServer.builder().retry(Duration.ofMillis(100)).start()) {
- *     // connect an SSE client to server.uri()
+ * try (EventStreamServer server = EventStreamServer.builder().retry(Duration.ofMillis(100)).start();
+ *         SseClient client = SseClient.builder(server.uri()).build()) {
+ *     client.connect();
  *     server.awaitConnections(1, Duration.ofSeconds(5));
  *     String id = server.publish("greeting", "hello");   // "id: 1\nevent: greeting\ndata: hello\n\n"
+ *     await().until(() -> client.lastEventId().equals(Optional.of(id)));
  *     server.dropAll();                                   // the client reconnects with Last-Event-ID: 1
  *     server.awaitConnections(2, Duration.ofSeconds(5));
  *     assertThat(server.lastEventIdsSeen()).containsExactly(Optional.empty(), Optional.of("1"));

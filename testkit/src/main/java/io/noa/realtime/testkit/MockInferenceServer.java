@@ -31,10 +31,13 @@ import javax.net.ssl.SSLEngine;
  * {@code MockWebServer}: HTTP/1.1 with keep-alive, chunked {@code text/event-stream} answers
  * flushed token by token, scripted responses and faults, and recorded requests.
  *
+ * <!-- snippet: samples/src/test/java/io/noa/realtime/samples/docs/TestkitExamplesTest.java#mock-inference-server -->
  * <pre>{@code
- * try (MockInferenceServer server = MockInferenceServer.builder().apiKey("sk-test").start()) {
+ * try (MockInferenceServer server = MockInferenceServer.builder().apiKey("sk-test").start();
+ *         StreamingChat chat = StreamingChat.builder(server.chatUri()).apiKey("sk-test").model("m").build()) {
  *     server.enqueue(MockResponse.chatTokens("Hel", "lo", "!").withUsage(true));
- *     // point the client at server.chatUri() with "Authorization: Bearer sk-test"
+ *     StreamingMessage answer = chat.send(HELLO).result().get(10, TimeUnit.SECONDS);
+ *     assertThat(answer.content()).isEqualTo("Hello!");
  *     RecordedRequest request = server.takeRequest(Duration.ofSeconds(5));
  *     assertThat(request.bodyUtf8()).contains("\"stream\":true");
  * }

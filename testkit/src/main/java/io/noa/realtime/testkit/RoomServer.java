@@ -40,11 +40,13 @@ import org.java_websocket.server.WebSocketServer;
  * sending thread (Java-WebSocket 1.6.0's own write path can leave a frame queued until the next
  * send on the connection, see {@code DirectWrites}).
  *
+ * <!-- snippet: samples/src/test/java/io/noa/realtime/samples/docs/TestkitExamplesTest.java#room-server -->
  * <pre>{@code
- * try (RoomServer server = RoomServer.builder().token("t-alice", "alice").token("t-bob", "bob").start()) {
- *     RealtimeClient ws = RealtimeClient.builder(server.uri())
- *         .auth(Map.of("token", "t-alice")).build();
- *     ...
+ * try (RoomServer server = RoomServer.builder().token("t-alice", "alice").token("t-bob", "bob").start();
+ *         RealtimeClient ws = RealtimeClient.builder(server.uri())
+ *                 .auth(Map.of("token", "t-alice")).build()) {
+ *     ws.rooms().join("design").get(5, TimeUnit.SECONDS);
+ *     assertThat(ws.rooms().joined()).containsExactly("design");
  * }
  * }</pre>
  *
