@@ -28,7 +28,7 @@ final class FailureReport {
     static List<String> describe(StreamingMessage m, URI url) {
         String what = m.failure().map(FailureReport::typeAndMessage)
                 .or(() -> m.error().map(e -> "the server sent an error: " + e))
-                .orElse("no failure recorded (" + m.finishReason() + ")");
+                .orElse("no exception; finish reason " + m.rawFinishReason().orElse("none"));
         return List.of("error: the answer ended " + m.state() + ": " + what, "hint: " + hint(m, url));
     }
 
