@@ -1,4 +1,4 @@
-package io.noa.realtime.jpms;
+package io.noa.realtime.samples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
