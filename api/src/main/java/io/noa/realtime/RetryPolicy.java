@@ -26,14 +26,15 @@ import java.util.function.DoubleSupplier;
  * and backoff keeps growing across connections that die young: a client resets its attempt count
  * only after a connection stayed up for {@code healthyAfter} (2 s by default).
  *
+ * <!-- snippet: samples/src/main/java/io/noa/realtime/samples/docs/ApiExamples.java#retry-policy -->
  * <pre>{@code
  * RetryPolicy policy = RetryPolicy.builder()
- *     .maxRetries(5)
- *     .initialDelay(Duration.ofSeconds(1))
- *     .maxDelay(Duration.ofSeconds(30))
- *     .multiplier(2)
- *     .randomizationFactor(0.5)
- *     .build();
+ *         .maxRetries(5)
+ *         .initialDelay(Duration.ofSeconds(1))
+ *         .maxDelay(Duration.ofSeconds(30))
+ *         .multiplier(2)
+ *         .randomizationFactor(0.5)
+ *         .build();
  * }</pre>
  *
  * <p>{@link #isRetryable(Throwable)} says which failures retry: network errors and timeouts,

@@ -12,10 +12,11 @@ import java.util.concurrent.Flow;
 /**
  * One message being streamed: the handle {@link StreamingChat#send(ChatRequest)} returns at once.
  *
+ * <!-- snippet: samples/src/main/java/io/noa/realtime/samples/docs/ApiExamples.java#chat-call -->
  * <pre>{@code
  * ChatCall call = chat.send(request);
- * StreamingMessage answer = call.result().get();          // waits for the final snapshot
- * call.updates().subscribe(subscriber);                    // or follow this message only
+ * call.updates().subscribe(subscriber);                              // follow this message only
+ * StreamingMessage last = call.result().get(60, TimeUnit.SECONDS);   // or wait for the final snapshot
  * }</pre>
  *
  * <ul>

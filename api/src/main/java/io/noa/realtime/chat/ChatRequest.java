@@ -15,6 +15,7 @@ import java.util.OptionalInt;
  * One chat completion request, sent as an OpenAI-compatible JSON body with {@code "stream":true}.
  * Immutable; build with {@link #builder()}.
  *
+ * <!-- snippet: samples/src/main/java/io/noa/realtime/samples/docs/ApiExamples.java#chat-request -->
  * <pre>{@code
  * ChatRequest request = ChatRequest.builder()
  *         .model("gpt-4o-mini")

@@ -9,10 +9,11 @@ import java.util.Optional;
 /**
  * One message of a chat request. Immutable and thread-safe.
  *
+ * <!-- snippet: samples/src/main/java/io/noa/realtime/samples/docs/ApiExamples.java#message -->
  * <pre>{@code
  * List<Message> messages = List.of(
- *     Message.system("You are terse."),
- *     Message.user("Weather in Oslo?"));
+ *         Message.system("You are terse."),
+ *         Message.user("Weather in Oslo?"));
  * }</pre>
  */
 public final class Message {

@@ -32,14 +32,16 @@ import java.util.function.Supplier;
  * Streams chat completions token by token from an OpenAI-compatible endpoint (the guide's
  * {@code useStreamingChat}).
  *
+ * <!-- snippet: samples/src/main/java/io/noa/realtime/samples/docs/ApiExamples.java#streaming-chat -->
  * <pre>{@code
- * try (StreamingChat chat = StreamingChat.builder("https://api.openai.com/v1/chat/completions")
- *         .apiKey(System.getenv("OPENAI_API_KEY"))
+ * try (StreamingChat chat = StreamingChat.builder(url)          // e.g. "https://api.openai.com/v1/chat/completions"
+ *         .apiKey(apiKey)                                       // e.g. System.getenv("OPENAI_API_KEY")
  *         .model("gpt-4o-mini")
  *         .build()) {
- *     StreamingMessage answer = chat.send(ChatRequest.builder()
- *             .message(Message.user("Write a haiku about TCP")).build()).result().get();
- *     // or, for a UI: chat.onUpdate(Duration.ofMillis(50), m -> render(m.id(), m.content(), m.isStreaming()));
+ *     ChatRequest request = ChatRequest.builder().message(Message.user("Write a haiku about TCP")).build();
+ *     // wait inside the block: closing the chat cancels the streams still running
+ *     StreamingMessage answer = chat.send(request).result().get(60, TimeUnit.SECONDS);
+ *     System.out.println(answer.state() + ": " + answer.content());
  * }
  * }</pre>
  *
@@ -146,8 +148,9 @@ public final class StreamingChat implements AutoCloseable {
      * listed in {@link #messages()} and reported to {@link #onUpdate} listeners, like every
      * message sent through {@link #sendMessage}.
      *
+     * <!-- snippet: samples/src/main/java/io/noa/realtime/samples/docs/ApiExamples.java#send -->
      * <pre>{@code
-     * StreamingMessage answer = chat.send(request).result().get();
+     * StreamingMessage answer = chat.send(request).result().get(60, TimeUnit.SECONDS);
      * }</pre>
      *
      * @param request the request

@@ -9,8 +9,8 @@ import java.util.Objects;
  * The name of an event and the Java type of its payload. Declare one constant per event your
  * application uses:
  *
+ * <!-- snippet: samples/src/main/java/io/noa/realtime/samples/docs/ApiExamples.java#event-type -->
  * <pre>{@code
- * record ChatMessage(String roomId, String userId, String content) {}
  * static final EventType<ChatMessage> MESSAGE_NEW = EventType.of("message:new", ChatMessage.class);
  * static final EventType<List<String>> USERS = EventType.of("users", new TypeReference<>() {});
  * }</pre>

@@ -19,9 +19,12 @@ import java.util.function.Supplier;
  * future, for any client with an {@code onStateChange(listener)} and a {@code state()} method
  * ({@link io.noa.realtime.sse.SseClient}, {@link io.noa.realtime.ws.RealtimeClient}):
  *
+ * <!-- snippet: samples/src/main/java/io/noa/realtime/samples/docs/ApiExamples.java#connection-states -->
  * <pre>{@code
  * Flow.Publisher<ConnectionState> states = ConnectionStates.publisher(client::onStateChange, client::state);
- * CompletableFuture<Void> up = ConnectionStates.connect(client::onStateChange, client::state, client::connect, "SSE client");
+ * states.subscribe(subscriber);
+ * CompletableFuture<Void> up = ConnectionStates.connect(client::onStateChange, client::state, client::connect,
+ *         "SSE client");
  * }</pre>
  */
 public final class ConnectionStates {

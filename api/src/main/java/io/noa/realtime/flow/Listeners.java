@@ -14,6 +14,7 @@ import java.util.function.Function;
  * Turns a listener registration into a cold, bounded {@link Flow.Publisher}, e.g. the inbound
  * events of a {@link io.noa.realtime.ws.RealtimeClient}:
  *
+ * <!-- snippet: samples/src/main/java/io/noa/realtime/samples/docs/ApiExamples.java#listeners -->
  * <pre>{@code
  * Flow.Publisher<ChatMessage> messages = Listeners.publisher(h -> client.on(MESSAGE_NEW, h),
  *         Listeners.DEFAULT_MAX_BUFFERED, "maxBuffered");

@@ -32,12 +32,13 @@ import java.util.function.Consumer;
  * A reconnecting Server-Sent Events client (the guide's {@code createSSEClient}): one logical
  * event stream over as many HTTP connections as it takes.
  *
+ * <!-- snippet: samples/src/main/java/io/noa/realtime/samples/docs/ApiExamples.java#sse-client -->
  * <pre>{@code
- * SseClient sse = SseClient.builder(URI.create("https://api.example.com/events"))
- *         .headers(() -> Map.of("Authorization", "Bearer " + tokens.current()))
+ * SseClient sse = SseClient.builder(url)                        // e.g. URI.create("https://api.example.com/events")
+ *         .headers(() -> Map.of("Authorization", "Bearer " + tokens.get()))   // read on every (re)connect
  *         .build();
  * sse.on("progress", e -> System.out.println("progress " + e.data()));
- * sse.onMessage(e -> System.out.println(e.data()));
+ * sse.onMessage(e -> System.out.println("message " + e.data()));
  * sse.connect();
  * }</pre>
  *

@@ -80,9 +80,17 @@ public final class Presence {
             return lastSeen;
         }
 
+        /**
+         * The user, status and an excerpt of the metadata (at most 200
+         * characters, control characters replaced), for logs.
+         *
+         * @return e.g. {@code Presence.Entry{alice=online, metadata={"device":"laptop"}}}
+         */
         @Override
         public String toString() {
-            return "Presence.Entry{" + userId + "=" + status + '}';
+            String meta = metadata == null || metadata.isMissingNode() || metadata.isNull() ? "{}"
+                    : io.noa.realtime.internal.Redaction.excerpt(metadata.toString());
+            return "Presence.Entry{" + userId + "=" + status + ", metadata=" + meta + '}';
         }
     }
 

@@ -30,13 +30,14 @@ import java.util.function.Function;
  * with socket.io-client's options and behaviour, over any {@link Transport} and any
  * {@link WireProtocol}.
  *
+ * <!-- snippet: samples/src/main/java/io/noa/realtime/samples/docs/ApiExamples.java#realtime-client -->
  * <pre>{@code
- * RealtimeClient ws = RealtimeClient.builder(URI.create("ws://localhost:3000/ws"))
- *     .auth(Map.of("token", "auth-token", "userId", "user-123"))
- *     .build();                                   // autoConnect: connects now
+ * RealtimeClient ws = RealtimeClient.builder(url)               // e.g. URI.create("ws://localhost:3000/ws")
+ *         .auth(Map.of("token", "auth-token", "userId", "user-123"))
+ *         .build();                                             // autoConnect: connects now
  * ws.on("message:new", data -> System.out.println("New message: " + data));
- * ws.emit("message:send", Map.of("roomId", "room-123", "content", "Hello!"));
- * ws.rooms().join("room-123");
+ * ws.rooms().join("room-123");                                  // re-joined after every reconnect
+ * ws.emit("message:send", Map.of("roomId", "room-123", "content", "Hello!"));   // buffered until connected
  * }</pre>
  *
  * <p>What it does for you: emits made while not connected are buffered (at most

@@ -13,10 +13,13 @@ import reactor.core.publisher.Mono;
 /**
  * Reactor views of a {@link StreamingChat}.
  *
+ * <!-- snippet: samples/src/main/java/io/noa/realtime/samples/docs/ReactorExamples.java#reactor-chat -->
  * <pre>{@code
- * ReactorChat.chunks(chat, request)
- *     .take(5)                     // cancelling closes the HTTP stream
- *     .subscribe(System.out::println);
+ * Disposable printing = ReactorChat.chunks(chat, request)
+ *         .mapNotNull(chunk -> chunk.content().orElse(null))   // the text of choice 0, when a chunk carries some
+ *         .filter(text -> !text.isEmpty())                     // the first chunk often holds only the role
+ *         .take(5)                                             // cancelling closes the HTTP stream
+ *         .subscribe(System.out::print);
  * }</pre>
  */
 public final class ReactorChat {

@@ -28,8 +28,14 @@ import reactor.core.publisher.Mono;
  * {@code onBackpressureDrop()} before a slow stage to choose another strategy. Events are
  * delivered on the client's callback thread (do not block there).
  *
+ * <!-- snippet: samples/src/main/java/io/noa/realtime/samples/docs/ReactorExamples.java#reactor-realtime -->
  * <pre>{@code
- * ReactorRealtime.connect(client).thenMany(ReactorRealtime.events(client, MESSAGE_NEW)).subscribe(this::show);
+ * Disposable shown = ReactorRealtime.connect(client)
+ *         .thenMany(ReactorRealtime.events(client, MESSAGE_NEW))
+ *         .subscribe(m -> System.out.println(m.userId() + ": " + m.content()));
+ * Disposable sent = ReactorRealtime
+ *         .emitWithAck(client, "message:send", Map.of("roomId", "room-123", "content", "Hi from Reactor"))
+ *         .subscribe(ack -> System.out.println("ack " + ack), error -> System.out.println("failed: " + error));
  * }</pre>
  */
 public final class ReactorRealtime {

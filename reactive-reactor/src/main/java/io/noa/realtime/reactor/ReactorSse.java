@@ -12,8 +12,11 @@ import reactor.core.publisher.Mono;
 /**
  * Reactor views of an {@link SseClient}.
  *
+ * <!-- snippet: samples/src/main/java/io/noa/realtime/samples/docs/ReactorExamples.java#reactor-sse -->
  * <pre>{@code
- * ReactorSse.connect(client).thenMany(ReactorSse.events(client)).subscribe(this::show);
+ * Disposable shown = ReactorSse.connect(client)
+ *         .thenMany(ReactorSse.events(client))
+ *         .subscribe(e -> System.out.println(e.event() + " " + e.data()));
  * }</pre>
  */
 public final class ReactorSse {

@@ -12,11 +12,13 @@ import org.reactivestreams.FlowAdapters;
 /**
  * RxJava 3 views of a {@link StreamingChat}.
  *
+ * <!-- snippet: samples/src/main/java/io/noa/realtime/samples/docs/RxExamples.java#rx-chat -->
  * <pre>{@code
- * RxChat.chunks(chat, request)
- *     .map(StreamChunk::content)   // or any other operator
- *     .take(5)                     // cancelling closes the HTTP stream
- *     .subscribe(System.out::print);
+ * Disposable printing = RxChat.chunks(chat, request)
+ *         .mapOptional(StreamChunk::content)   // the text of choice 0, when a chunk carries some
+ *         .filter(text -> !text.isEmpty())     // the first chunk often holds only the role
+ *         .take(5)                             // cancelling closes the HTTP stream
+ *         .subscribe(System.out::print);
  * }</pre>
  */
 public final class RxChat {

@@ -29,9 +29,14 @@ import java.util.function.Supplier;
  * {@code toFlowable(BackpressureStrategy.BUFFER / LATEST / DROP / ERROR)} when a consumer may
  * lag. Events are delivered on the client's callback thread (do not block there).
  *
+ * <!-- snippet: samples/src/main/java/io/noa/realtime/samples/docs/RxExamples.java#rx-realtime -->
  * <pre>{@code
- * RxRealtime.connect(client).andThen(RxRealtime.events(client, MESSAGE_NEW)).subscribe(this::show);
- * RxRealtime.emitWithAck(client, "message:send", payload).subscribe(ack -> ..., error -> ...);
+ * Disposable shown = RxRealtime.connect(client)
+ *         .andThen(RxRealtime.events(client, MESSAGE_NEW))
+ *         .subscribe(m -> System.out.println(m.userId() + ": " + m.content()));
+ * Disposable sent = RxRealtime
+ *         .emitWithAck(client, "message:send", Map.of("roomId", "room-123", "content", "Hi from Rx"))
+ *         .subscribe(ack -> System.out.println("ack " + ack), error -> System.out.println("failed: " + error));
  * }</pre>
  */
 public final class RxRealtime {

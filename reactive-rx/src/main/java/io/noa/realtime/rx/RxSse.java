@@ -13,9 +13,12 @@ import org.reactivestreams.FlowAdapters;
 /**
  * RxJava 3 views of an {@link SseClient}.
  *
+ * <!-- snippet: samples/src/main/java/io/noa/realtime/samples/docs/RxExamples.java#rx-sse -->
  * <pre>{@code
- * RxSse.events(client).filter(e -> e.event().equals("progress")).subscribe(this::show);
- * RxSse.connect(client).blockingAwait();
+ * Disposable shown = RxSse.events(client)
+ *         .filter(e -> e.event().equals("progress"))
+ *         .subscribe(e -> System.out.println("progress " + e.data()));
+ * RxSse.connect(client).blockingAwait();   // completes when CONNECTED
  * }</pre>
  */
 public final class RxSse {

@@ -8,6 +8,7 @@ import io.noa.realtime.chat.StreamingMessage;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +21,11 @@ import java.util.concurrent.TimeoutException;
  */
 final class AnswerStreamer {
     /** What one streamed answer measured. */
-    record Answer(StreamingMessage message, long tokens, Duration timeToFirstToken, Duration streaming) {
+    record Answer(StreamingMessage message, long tokens, Optional<Duration> timeToFirstToken, Duration streaming) {
+        boolean completed() {
+            return message.state() == StreamingMessage.State.COMPLETED;
+        }
+
         String text() {
             return message.content();
         }
@@ -47,17 +52,28 @@ final class AnswerStreamer {
         long start = System.nanoTime();
         long firstToken = -1;
         int printed = 0;
-        Subscription subscription = chat.onUpdate(updates::add);
+        // region:guide-shape
+        Subscription subscription = chat.onUpdate(updates::add);   // one StreamingMessage snapshot per token
+        // each snapshot m: m.content() so far, m.isStreaming(), m.state(), m.finishReason(), m.usage()
+        String id;
         try {
-            String id = chat.sendMessage(conversation);
+            id = chat.sendMessage(conversation);                     // returns at once (= send(request).id())
+        } catch (RuntimeException e) {                               // e.g. LimitExceededException, closed chat
+            subscription.close();
+            throw e;
+        }
+        // endregion:guide-shape
+        try {
             observeState();
             long deadline = start + timeout.toNanos();
             while (true) {
                 long left = deadline - System.nanoTime();
+                // region:cancel
                 if (left <= 0) {
                     chat.cancelStream(id);
                     throw new TimeoutException("no complete answer within " + timeout.toSeconds() + " s");
                 }
+                // endregion:cancel
                 StreamingMessage m = updates.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(5)), TimeUnit.NANOSECONDS);
                 if (m == null) {
                     // the HTTP side may report the end before the last snapshot reached the listener:
@@ -89,8 +105,12 @@ final class AnswerStreamer {
                     settle();
                     long tokens = m.usage().map(u -> u.completionTokens()).filter(n -> n > 0)
                             .orElse((long) m.chunkCount());
-                    long first = firstToken < 0 ? end : firstToken;
-                    return new Answer(m, tokens, Duration.ofNanos(first - start), Duration.ofNanos(end - first));
+                    if (firstToken < 0) {
+                        // no token arrived: there is no time to first token, and nothing streamed
+                        return new Answer(m, tokens, Optional.empty(), Duration.ZERO);
+                    }
+                    return new Answer(m, tokens, Optional.of(Duration.ofNanos(firstToken - start)),
+                            Duration.ofNanos(end - firstToken));
                 }
             }
         } finally {

@@ -49,6 +49,7 @@ public final class ChatCallSample {
                         .build()) {
             ChatRequest request = ChatRequest.builder().message(Message.user("Say something")).build();
 
+            // region:call
             // wait for the answer: the future completes with the final snapshot in every end state
             StreamingMessage answer = chat.send(request).result().get(30, TimeUnit.SECONDS);
             out.println("[call] " + answer.state() + ": " + answer.content());
@@ -79,6 +80,7 @@ public final class ChatCallSample {
                 }
             });
             call.result().get(30, TimeUnit.SECONDS); // (a UI would not wait; here the sample must not exit early)
+            // endregion:call
         }
         return 0;
     }

@@ -31,7 +31,9 @@ public final class CustomEventTypes {
      * @param status its new status
      * @param items how many items it holds
      */
+    // region:types
     public record OrderUpdate(String orderId, String status, int items) {}
+    // endregion:types
 
     /**
      * The SSE payload of {@code event: progress}.
@@ -50,7 +52,9 @@ public final class CustomEventTypes {
     public record OrderAck(boolean ok, String orderId) {}
 
     /** The typed event: its name on the wire and the class its data decodes into. */
+    // region:types
     public static final EventType<OrderUpdate> ORDER_UPDATE = EventType.of("order:update", OrderUpdate.class);
+    // endregion:types
 
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -102,10 +106,12 @@ public final class CustomEventTypes {
                 });
                 Waits.until(bob::isConnected, WAIT, "bob to connect");
                 // typed emit, and a typed acknowledgement (any class works for the answer too)
+                // region:emit
                 shop.emit(ORDER_UPDATE, new OrderUpdate("A-17", "packed", 3));
                 OrderAck ack = shop.emitWithAck(ORDER_UPDATE.name(), new OrderUpdate("A-17", "shipped", 3),
                         OrderAck.class, WAIT).get(WAIT.toSeconds(), TimeUnit.SECONDS);
                 out.println("[shop] ack " + ack);
+                // endregion:emit
                 Waits.until(() -> got.size() == 2, WAIT, "bob to get both updates");
             }
         }
@@ -115,11 +121,13 @@ public final class CustomEventTypes {
         try (EventStreamServer server = EventStreamServer.start();
                 SseClient client = SseClient.builder(server.uri()).transport(transport).build()) {
             List<Progress> got = new CopyOnWriteArrayList<>();
+            // region:sse
             client.on("progress", event -> {
                 Progress p = decode(event.data(), Progress.class);
                 got.add(p);
                 out.println("[sse] progress " + p.step() + " " + p.percent() + "%");
             });
+            // endregion:sse
             client.onMessage(event -> out.println("[sse] message " + event.data()));
             client.connect();
             server.awaitConnections(1, WAIT);

@@ -46,12 +46,14 @@ public final class DaggerWiring {
      */
     public static int run(PrintStream out) throws Exception {
         try (MockInferenceServer server = MockInferenceServer.start()) {
+            // region:wiring
             ChatSettings settings = ChatSettings.builder(server.chatUri()).apiKey("sk-sample").model("tiny-model")
                     .build();
             // the realtime client is not used here: autoConnect(false) keeps it from dialing
             RealtimeOptions realtimeOptions = RealtimeClient.builder(URI.create("ws://127.0.0.1:9/realtime"))
                     .autoConnect(false).options();
             ChatComponent component = DaggerChatComponent.factory().create(settings, realtimeOptions);
+            // endregion:wiring
             Transport transport = component.transport();
             StreamingChat chat = component.chat();
             RealtimeClient realtime = component.realtime();

@@ -114,19 +114,28 @@ public final class Demo {
                     .build()) {
                 AnswerStreamer streamer = new AnswerStreamer(chat, out);
                 if (options.interactive) {
-                    interactive(streamer, out, in, answers);
+                    interactive(streamer, out, in, answers, url);
                 } else {
                     out.println("[you] " + QUESTION);
                     out.println("[assistant]");
-                    answers.add(streamer.stream(List.of(Message.system(SYSTEM), Message.user(QUESTION)),
-                            ANSWER_TIMEOUT));
+                    AnswerStreamer.Answer a = streamer.stream(List.of(Message.system(SYSTEM), Message.user(QUESTION)),
+                            ANSWER_TIMEOUT);
+                    answers.add(a);
+                    reportFailure(a, url, out);
                 }
             }
-            String last = answers.isEmpty() ? "(no answer)" : answers.get(answers.size() - 1).text();
+            // only a completed answer is broadcast: an empty or cut one would mislead the room
+            Optional<String> last = answers.isEmpty() ? Optional.empty()
+                    : Optional.of(answers.get(answers.size() - 1)).filter(AnswerStreamer.Answer::completed)
+                            .map(AnswerStreamer.Answer::text);
             RoomDemo room = new RoomDemo(transport, out);
+            if (last.isEmpty()) {
+                out.println("[room] no answer to broadcast"
+                        + (answers.isEmpty() ? "" : ": the chat ended " + answers.get(answers.size() - 1).message().state()));
+            }
             room.run(last);
             summary(out, answers, transport, room.acked());
-            return answers.stream().allMatch(a -> a.message().state().name().equals("COMPLETED")) ? 0 : 1;
+            return !answers.isEmpty() && answers.stream().allMatch(AnswerStreamer.Answer::completed) ? 0 : 1;
         } finally {
             if (mock != null) {
                 mock.close();
@@ -134,8 +143,14 @@ public final class Demo {
         }
     }
 
+    private static void reportFailure(AnswerStreamer.Answer a, URI url, PrintStream out) {
+        if (!a.completed()) {
+            FailureReport.describe(a.message(), url).forEach(out::println);
+        }
+    }
+
     private static void interactive(AnswerStreamer streamer, PrintStream out, InputStream in,
-            List<AnswerStreamer.Answer> answers) throws Exception {
+            List<AnswerStreamer.Answer> answers, URI url) throws Exception {
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         List<Message> conversation = new ArrayList<>(List.of(Message.system(SYSTEM)));
         while (true) {
@@ -150,7 +165,12 @@ public final class Demo {
             out.println("[assistant]");
             AnswerStreamer.Answer a = streamer.stream(List.copyOf(conversation), ANSWER_TIMEOUT);
             answers.add(a);
-            conversation.add(Message.assistant(a.message()));
+            reportFailure(a, url, out);
+            if (a.completed()) {
+                conversation.add(Message.assistant(a.message()));
+            } else {
+                conversation.remove(conversation.size() - 1);   // ask again, or ask something else
+            }
         }
     }
 
@@ -159,12 +179,16 @@ public final class Demo {
         long tokens = answers.stream().mapToLong(AnswerStreamer.Answer::tokens).sum();
         Duration streaming = answers.stream().map(AnswerStreamer.Answer::streaming).reduce(Duration.ZERO,
                 Duration::plus);
-        String ttft = answers.isEmpty() ? "n/a"
-                : String.format(Locale.ROOT, "%.1f ms", answers.get(0).timeToFirstToken().toNanos() / 1e6);
+        // the first answer that streamed a token; none: n/a (never the time it took to fail)
+        String ttft = answers.stream().flatMap(a -> a.timeToFirstToken().stream()).findFirst()
+                .map(d -> String.format(Locale.ROOT, "%.1f ms", d.toNanos() / 1e6)).orElse("n/a");
         double rate = streaming.isZero() ? 0 : tokens * 1e9 / streaming.toNanos();
+        long completed = answers.stream().filter(AnswerStreamer.Answer::completed).count();
+        String count = completed == answers.size() ? String.valueOf(completed)
+                : completed + " of " + answers.size() + " completed";
         out.println(String.format(Locale.ROOT,
-                "[summary] answers: %d, tokens: %d, time to first token: %s, %.1f tokens/s, room messages acked: %d,"
+                "[summary] answers: %s, tokens: %d, time to first token: %s, %.1f tokens/s, room messages acked: %d,"
                         + " transport: %s",
-                answers.size(), tokens, ttft, rate, acked, transport.name()));
+                count, tokens, ttft, rate, acked, transport.name()));
     }
 }

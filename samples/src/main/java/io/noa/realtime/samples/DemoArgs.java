@@ -1,7 +1,9 @@
 package io.noa.realtime.samples;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /** The demo's command line: parsed once, never holding anything but what the user typed. */
 final class DemoArgs {
@@ -21,6 +23,11 @@ final class DemoArgs {
             "",
             "Run it from a fresh clone: mvn -B -ntp -q -pl samples -am -DskipTests package exec:java",
             "with flags:                mvn ... exec:java -Dexec.args=\"--transport jdk\"");
+
+    /** Every flag, for the suggestion after a typo. */
+    static final List<String> FLAGS = List.of("--transport", "--url", "--api-key", "--model", "--interactive", "--help");
+    /** What a mistyped flag looks like: echoed back. Anything else (digits, long) might be a secret: not echoed. */
+    private static final Pattern FLAG_LIKE = Pattern.compile("--?[a-zA-Z][a-zA-Z-]{0,23}");
 
     final Optional<String> transport;
     final Optional<URI> url;
@@ -78,14 +85,59 @@ final class DemoArgs {
                     model = Optional.of(value(args, ++i, a));
                     break;
                 default:
-                    // the argument itself is not echoed: it might be a secret typed in the wrong place
-                    throw new IllegalArgumentException("unknown argument #" + (i + 1));
+                    throw new IllegalArgumentException(unknown(a, i));
             }
         }
         if (url.isEmpty() && (apiKey.isPresent() || model.isPresent())) {
             throw new IllegalArgumentException("--api-key and --model need --url");
         }
         return new DemoArgs(transport, url, apiKey, model, interactive, help);
+    }
+
+    /**
+     * Names an unknown flag and suggests the closest known one; an argument that does not look
+     * like a flag is named by position only (it might be a secret typed in the wrong place).
+     */
+    private static String unknown(String arg, int index) {
+        if (!arg.startsWith("-")) {
+            return "unexpected argument #" + (index + 1) + " (not a flag; a value follows its flag, e.g. --model gpt-4o-mini)";
+        }
+        if (!FLAG_LIKE.matcher(arg).matches()) {
+            return "unknown argument #" + (index + 1);
+        }
+        String message = "unknown argument '" + arg + "'";
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        String typed = arg.startsWith("--") ? arg : "-" + arg;
+        for (String flag : FLAGS) {
+            int d = distance(typed.toLowerCase(java.util.Locale.ROOT), flag);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = flag;
+            }
+        }
+        return bestDistance <= Math.max(2, best.length() / 4) ? message + ", did you mean '" + best + "'?" : message;
+    }
+
+    /** Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours. */
+    static int distance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
     }
 
     private static String value(String[] args, int i, String flag) {

@@ -34,6 +34,7 @@ public final class PickTransport {
         for (TransportProvider p : Transports.providers(PickTransport.class.getClassLoader())) {
             out.println("provider " + p.name() + " priority " + p.priority() + (p.isAvailable() ? "" : " (unavailable)"));
         }
+        // region:pick
         try (Transport discovered = Transports.load()) {
             out.println("Transports.load()        -> " + discovered.name());
         }
@@ -46,6 +47,7 @@ public final class PickTransport {
         try (Transport netty = NettyTransport.create()) {
             out.println("NettyTransport.create()  -> " + netty.name());
         }
+        // endregion:pick
         return 0;
     }
 }

@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -39,8 +40,11 @@ final class RoomDemo {
         return acked;
     }
 
-    /** Starts an embedded RoomServer and plays the scene; returns when everything was seen. */
-    void run(String answer) throws InterruptedException, ExecutionException, TimeoutException {
+    /**
+     * Starts an embedded RoomServer and plays the scene; returns when everything was seen. The
+     * answer is broadcast only when there is one.
+     */
+    void run(Optional<String> answer) throws InterruptedException, ExecutionException, TimeoutException {
         try (RoomServer server = RoomServer.builder().token("t-alice", "alice").token("t-bob", "bob").start()) {
             out.println("[room] RoomServer on " + server.uri());
             try (RealtimeClient alice = client(server, "alice", "t-alice");
@@ -51,6 +55,7 @@ final class RoomDemo {
     }
 
     private RealtimeClient client(RoomServer server, String name, String token) {
+        // region:options
         RealtimeClient c = RealtimeClient.builder(server.uri())
                 .transport(transport)
                 .auth(Map.of("token", token))                  // or authSupplier(() -> ...) re-read on every connect
@@ -65,20 +70,23 @@ final class RoomDemo {
                 .maxPendingEmits(1_000)                        // emits buffered while offline
                 .autoConnect(false)
                 .build();
+        // endregion:options
         c.onStateChange(change -> out.println("[state] " + name + " " + change.from() + " -> " + change.to()));
         c.connect();
         return c;
     }
 
-    private void play(RealtimeClient alice, RealtimeClient bob, String answer)
+    private void play(RealtimeClient alice, RealtimeClient bob, Optional<String> answer)
             throws InterruptedException, ExecutionException, TimeoutException {
         List<ChatLine> bobGot = new CopyOnWriteArrayList<>();
+        // region:messages
         bob.on(EventType.of("message:new", ChatLine.class), line -> {
             bobGot.add(line);
             out.println("[bob] " + line.userId + " says: " + preview(line.content));
         });
-        alice.rooms().join(ROOM).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        alice.rooms().join(ROOM).get(WAIT.toSeconds(), TimeUnit.SECONDS);   // re-joined after every reconnect
         bob.rooms().join(ROOM).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        // endregion:messages
         out.println("[room] alice and bob joined '" + ROOM + "'");
 
         alice.presence().update("online", Map.of("device", "terminal"));
@@ -95,15 +103,19 @@ final class RoomDemo {
             Waits.until(() -> bobView.typingUsers().isEmpty(), WAIT, "alice to stop typing");
         }
 
-        send(alice, answer);
-        Waits.until(() -> bobGot.size() == 2, WAIT, "bob to receive both messages");
-        out.println("[bob] received the assistant answer: " + bobGot.get(1).content.length() + " chars");
+        if (answer.isPresent()) {
+            send(alice, answer.get());
+            Waits.until(() -> bobGot.size() == 2, WAIT, "bob to receive both messages");
+            out.println("[bob] received the assistant answer: " + bobGot.get(1).content.length() + " chars");
+        }
     }
 
     private void send(RealtimeClient from, String text) throws InterruptedException, ExecutionException,
             TimeoutException {
+        // region:ack
         JsonNode ack = from.emitWithAck("message:send", Map.of("roomId", ROOM, "content", text))
                 .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        // endregion:ack
         if (!ack.path("ok").asBoolean()) {
             throw new IllegalStateException("message refused: " + ack);
         }

@@ -38,6 +38,7 @@ public final class RxPipeline {
                 StreamingChat chat = StreamingChat.builder(server.chatUri()).model("demo-model").transport(transport)
                         .build()) {
             ChatRequest request = ChatRequest.builder().messages(List.of(Message.user("Say something"))).build();
+            // region:pipeline
             // raw chunks: backpressured, cancelling (e.g. take(n)) closes the HTTP stream
             List<String> pieces = RxChat.chunks(chat, request)
                     .concatMapIterable(StreamChunk::choices)
@@ -48,6 +49,7 @@ public final class RxPipeline {
                     .blockingGet();
             // snapshots: the last one holds the whole answer
             String full = RxChat.messages(chat, request).lastOrError().blockingGet().content();
+            // endregion:pipeline
             out.println("[rx] " + pieces.size() + " chunks; answer: " + full);
         }
         return 0;

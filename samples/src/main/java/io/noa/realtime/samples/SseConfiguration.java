@@ -49,6 +49,7 @@ public final class SseConfiguration {
         List<SseEvent> received = new CopyOnWriteArrayList<>();
         try (Transport transport = Transports.load();
                 EventStreamServer server = EventStreamServer.builder().heartbeatEvery(Duration.ofSeconds(1)).start()) {
+            // region:client
             SseClient client = SseClient.builder(server.uri())
                     .headers(() -> {
                         int version = tokenVersion.get();
@@ -67,7 +68,9 @@ public final class SseConfiguration {
                     .maxEventSize(64 * 1024)
                     .transport(transport)
                     .build();
+            // endregion:client
             try {
+                // region:listeners
                 client.onOpen(() -> out.println("[sse] open"));
                 client.onError(e -> out.println("[sse] error " + e.getClass().getSimpleName()));
                 client.onStateChange(c -> out.println("[sse] state " + c.from() + " -> " + c.to()));
@@ -80,6 +83,7 @@ public final class SseConfiguration {
                     out.println("[sse] message id=" + e.id().orElse("-") + " " + e.data());
                 });
                 client.connect();
+                // endregion:listeners
 
                 server.awaitConnections(1, WAIT);
                 server.publish("progress", "{\"percent\":50}");

@@ -46,6 +46,7 @@ public final class TypingAndPresence {
             alice.rooms().join("design").get(WAIT.toSeconds(), TimeUnit.SECONDS);
             bob.rooms().join("design").get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
+            // region:typing-presence
             bob.presence().onChange(users -> users.values().forEach(
                     e -> out.println("[bob] presence " + e.userId() + " " + e.status() + " " + e.metadata())));
             alice.presence().update("online", Map.of("device", "laptop"));
@@ -58,6 +59,7 @@ public final class TypingAndPresence {
             Waits.until(() -> bobView.typingUsers().contains("alice"), WAIT, "alice typing");
             aliceTyping.stopTyping(); // e.g. when the message is sent
             Waits.until(() -> bobView.typingUsers().isEmpty(), WAIT, "alice to stop typing");
+            // endregion:typing-presence
 
             alice.presence().update("away", Map.of("device", "laptop"));
             Waits.until(() -> bob.presence().get("alice").map(e -> e.status().equals("away")).orElse(false), WAIT,

@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -91,8 +92,12 @@ class DemoTest {
     void badFlagsPrintUsageAndReturnTwo() {
         Run unknown = run(NO_INPUT, "--bogus", "sk-secret");
         assertThat(unknown.status).isEqualTo(2);
-        assertThat(unknown.out).contains("error: unknown argument #1").contains("usage: Demo")
+        assertThat(unknown.out).contains("error: unknown argument '--bogus'").contains("usage: Demo")
                 .doesNotContain("sk-secret");
+
+        Run stray = run(NO_INPUT, "sk-secret");
+        assertThat(stray.status).isEqualTo(2);
+        assertThat(stray.out).contains("error: unexpected argument #1").doesNotContain("sk-secret");
 
         Run badTransport = run(NO_INPUT, "--transport", "carrier-pigeon");
         assertThat(badTransport.status).isEqualTo(2);
@@ -105,5 +110,57 @@ class DemoTest {
         Run keyWithoutUrl = run(NO_INPUT, "--api-key", "sk-secret");
         assertThat(keyWithoutUrl.status).isEqualTo(2);
         assertThat(keyWithoutUrl.out).contains("--api-key and --model need --url").doesNotContain("sk-secret");
+    }
+
+    @Test
+    void aMistypedFlagIsNamedWithASuggestion() {
+        Run r = run(NO_INPUT, "--trasnport", "jdk");
+
+        assertThat(r.status).isEqualTo(2);
+        assertThat(r.out).contains("error: unknown argument '--trasnport', did you mean '--transport'?");
+
+        Run far = run(NO_INPUT, "--colour");
+        assertThat(far.out).contains("error: unknown argument '--colour'").doesNotContain("did you mean");
+    }
+
+    @Test
+    void aFlagLookingLikeASecretIsNotEchoed() {
+        Run r = run(NO_INPUT, "--sk-proj-4f9a8b7c6d5e");
+
+        assertThat(r.status).isEqualTo(2);
+        assertThat(r.out).contains("error: unknown argument #1").doesNotContain("4f9a8b7c6d5e");
+    }
+
+    @Test
+    void aDeadUrlPrintsTheFailureAndExitsNonZeroWithoutBroadcastingOrATimeToFirstToken() throws Exception {
+        int deadPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            deadPort = socket.getLocalPort();
+        }
+        String url = "http://127.0.0.1:" + deadPort + "/v1/chat/completions";
+
+        Run r = run(NO_INPUT, "--url", url, "--api-key", "sk-never-printed");
+
+        assertThat(r.status).as(r.out).isEqualTo(1);
+        assertThat(r.out).containsPattern("error: the answer ended ERROR: [A-Za-z.]*Exception: .*127\\.0\\.0\\.1:" + deadPort)
+                .contains("hint: nothing accepted a connection at 127.0.0.1:" + deadPort)
+                .contains("[room] no answer to broadcast")
+                .doesNotContain("received the assistant answer")
+                .doesNotContain("[bob] alice says: \n")
+                .contains("time to first token: n/a")
+                .containsPattern("\\[summary\\] answers: 0 of 1 completed")
+                .doesNotContain("sk-never-printed");
+    }
+
+    @Test
+    void anUnauthorizedAnswerHintsAtTheApiKey() {
+        try (MockInferenceServer external = MockInferenceServer.builder().apiKey("sk-right").start()) {
+            Run r = run(NO_INPUT, "--url", external.chatUri().toString(), "--api-key", "sk-wrong-key-12345");
+
+            assertThat(r.status).as(r.out).isEqualTo(1);
+            assertThat(r.out).contains("HttpStatusException").contains("401")
+                    .contains("hint: the server refused the credentials: check --api-key")
+                    .doesNotContain("sk-wrong-key-12345");
+        }
     }
 }

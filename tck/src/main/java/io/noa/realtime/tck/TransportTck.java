@@ -8,11 +8,12 @@ import org.junit.jupiter.api.Nested;
  * The whole transport contract suite in one class. A transport module runs all of it with a
  * subclass of a few lines:
  *
+ * <!-- snippet: transport-jdk/src/test/java/io/noa/realtime/transport/jdk/JdkTransportTckTest.java#tck -->
  * <pre>{@code
- * class MyTransportTckTest extends TransportTck {
+ * class JdkTransportTckTest extends TransportTck {
  *     @Override
  *     protected Transport transport() {
- *         return MyTransport.create();
+ *         return JdkTransport.create();
  *     }
  * }
  * }</pre>

@@ -25,12 +25,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (a half-open link where sockets stay open but nothing gets through). It forwards raw bytes, so
  * it works for HTTP, SSE, WebSocket and TLS alike.
  *
+ * <!-- snippet: samples/src/test/java/io/noa/realtime/samples/docs/TestkitExamplesTest.java#chaos-proxy -->
  * <pre>{@code
  * try (MockInferenceServer server = MockInferenceServer.start();
- *      ChaosProxy proxy = ChaosProxy.start(server.port()).fragment(1)) {
- *     URI uri = proxy.proxied(server.chatUri());   // every byte arrives in its own TCP segment
- *     ...
- *     proxy.cutAllConnections();                   // the client sees "connection reset"
+ *         ChaosProxy proxy = ChaosProxy.start(server.port()).fragment(1);
+ *         StreamingChat chat = StreamingChat.builder(proxy.proxied(server.chatUri())).model("m").build()) {
+ *     server.enqueue(MockResponse.chatTokens("one ", "byte ", "at a time"));   // every byte in its own TCP segment
+ *     assertThat(chat.send(HELLO).result().get(10, TimeUnit.SECONDS).content()).isEqualTo("one byte at a time");
+ *     proxy.cutAllConnections();                                               // the client sees "connection reset"
  * }
  * }</pre>
  *

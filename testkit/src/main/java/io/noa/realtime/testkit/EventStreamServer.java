@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -34,11 +35,14 @@ import javax.net.ssl.SSLEngine;
  * every event published while connected; a client that reconnects with {@code Last-Event-ID}
  * first gets the events it missed (from a bounded history), then live ones.
  *
+ * <!-- snippet: samples/src/test/java/io/noa/realtime/samples/docs/TestkitExamplesTest.java#event-stream-server -->
  * <pre>{@code
- * try (EventStreamServer server = EventStreamServer.builder().retry(Duration.ofMillis(100)).start()) {
- *     // connect an SSE client to server.uri()
+ * try (EventStreamServer server = EventStreamServer.builder().retry(Duration.ofMillis(100)).start();
+ *         SseClient client = SseClient.builder(server.uri()).build()) {
+ *     client.connect();
  *     server.awaitConnections(1, Duration.ofSeconds(5));
  *     String id = server.publish("greeting", "hello");   // "id: 1\nevent: greeting\ndata: hello\n\n"
+ *     await().until(() -> client.lastEventId().equals(Optional.of(id)));
  *     server.dropAll();                                   // the client reconnects with Last-Event-ID: 1
  *     server.awaitConnections(2, Duration.ofSeconds(5));
  *     assertThat(server.lastEventIdsSeen()).containsExactly(Optional.empty(), Optional.of("1"));
@@ -446,22 +450,52 @@ public final class EventStreamServer implements AutoCloseable {
         }
     }
 
+    /** The command line of {@link #main}. */
+    static final CommandLine COMMAND_LINE = new CommandLine("EventStreamServer",
+            "A text/event-stream server publishing a numbered 'tick' event at a fixed rate, with ids, heartbeats "
+                    + "and Last-Event-ID replay.",
+            List.of(CommandLine.Option.value("--port", "N", "port to listen on (default 8081; 0: a free one)"),
+                    CommandLine.Option.value("--path", "PATH", "the stream's path (default /events)"),
+                    CommandLine.Option.value("--every-ms", "MS", "publish a tick this often (default 1000)"),
+                    CommandLine.Option.value("--heartbeat-s", "S", "a ':' comment this often (default 15)"),
+                    CommandLine.Option.value("--retry-ms", "MS", "the retry: field sent to clients (default 1000)")));
+
     /**
-     * Runs a server from the command line, publishing a numbered event every second, until
-     * killed; prints its URL.
+     * Runs a server from the command line, publishing a numbered event at a fixed rate, until
+     * killed; prints its URL; {@code --help} lists the flags ({@code --port}, {@code --path},
+     * {@code --every-ms}, {@code --heartbeat-s}, {@code --retry-ms}).
      *
-     * @param args optional: the port (default 0: ephemeral)
+     * @param args the flags
      * @throws InterruptedException when interrupted
      */
     public static void main(String[] args) throws InterruptedException {
-        EventStreamServer server = builder().port(args.length > 0 ? Integer.parseInt(args[0]) : 0)
-                .heartbeatEvery(Duration.ofSeconds(15)).retry(Duration.ofSeconds(1)).start();
-        System.out.println("EventStreamServer listening on " + server.uri());
-        System.out.println("try: curl -N " + server.uri());
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close));
-        for (int i = 1; ; i++) {
-            Thread.sleep(1000);
-            server.publish("tick", "tick " + i);
+        COMMAND_LINE.main(args, EventStreamServer::fromCommandLine);
+    }
+
+    static AutoCloseable fromCommandLine(CommandLine.Values v, PrintStream out) {
+        int every = v.intValue("--every-ms", 1000, 1, 3_600_000);
+        Builder b = builder().port(v.intValue("--port", 8081, 0, 65535))
+                .heartbeatEvery(Duration.ofSeconds(v.intValue("--heartbeat-s", 15, 1, 3600)))
+                .retry(Duration.ofMillis(v.intValue("--retry-ms", 1000, 0, 3_600_000)));
+        String path = v.get("--path", null);
+        if (path != null) {
+            b.path(path);
         }
+        EventStreamServer server = b.start();
+        java.util.concurrent.ScheduledExecutorService ticker = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "EventStreamServer-ticker");
+                    t.setDaemon(true);
+                    return t;
+                });
+        java.util.concurrent.atomic.AtomicLong n = new java.util.concurrent.atomic.AtomicLong();
+        ticker.scheduleAtFixedRate(() -> server.publish("tick", "tick " + n.incrementAndGet()), every, every,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+        out.println("EventStreamServer listening on " + server.uri());
+        out.println("try: curl -N " + server.uri());
+        return () -> {
+            ticker.shutdownNow();
+            server.close();
+        };
     }
 }

@@ -33,10 +33,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * check that your client (or ours) keeps its limits, deadlines and secrets when the other side does
  * not play along.
  *
+ * <!-- snippet: samples/src/test/java/io/noa/realtime/samples/docs/TestkitExamplesTest.java#hostile-server -->
  * <pre>{@code
- * try (HostileServer server = HostileServer.start(HostileServer.neverAnswers())) {
- *     // point a client at server.uri("/v1/chat/completions"), expect a timeout, then:
- *     server.awaitAllClosed(Duration.ofSeconds(5));   // the client let go of every socket
+ * try (HostileServer server = HostileServer.start(HostileServer.neverAnswers());
+ *         StreamingChat chat = StreamingChat.builder(server.uri("/v1/chat/completions")).model("m").build()) {
+ *     ChatCall call = chat.send(HELLO);
+ *     assertThatThrownBy(() -> call.result().get(300, TimeUnit.MILLISECONDS))   // no answer: a timeout
+ *             .isInstanceOf(TimeoutException.class);
+ *     call.cancel();
+ *     assertThat(server.awaitAllClosed(Duration.ofSeconds(5))).isTrue();   // the client let go of every socket
  * }
  * }</pre>
  *

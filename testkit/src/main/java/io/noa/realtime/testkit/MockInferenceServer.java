@@ -9,6 +9,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.ssl.SslHandler;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -30,10 +31,13 @@ import javax.net.ssl.SSLEngine;
  * {@code MockWebServer}: HTTP/1.1 with keep-alive, chunked {@code text/event-stream} answers
  * flushed token by token, scripted responses and faults, and recorded requests.
  *
+ * <!-- snippet: samples/src/test/java/io/noa/realtime/samples/docs/TestkitExamplesTest.java#mock-inference-server -->
  * <pre>{@code
- * try (MockInferenceServer server = MockInferenceServer.builder().apiKey("sk-test").start()) {
+ * try (MockInferenceServer server = MockInferenceServer.builder().apiKey("sk-test").start();
+ *         StreamingChat chat = StreamingChat.builder(server.chatUri()).apiKey("sk-test").model("m").build()) {
  *     server.enqueue(MockResponse.chatTokens("Hel", "lo", "!").withUsage(true));
- *     // point the client at server.chatUri() with "Authorization: Bearer sk-test"
+ *     StreamingMessage answer = chat.send(HELLO).result().get(10, TimeUnit.SECONDS);
+ *     assertThat(answer.content()).isEqualTo("Hello!");
  *     RecordedRequest request = server.takeRequest(Duration.ofSeconds(5));
  *     assertThat(request.bodyUtf8()).contains("\"stream\":true");
  * }
@@ -489,22 +493,48 @@ public final class MockInferenceServer implements AutoCloseable {
         }
     }
 
+    /** The command line of {@link #main}. */
+    static final CommandLine COMMAND_LINE = new CommandLine("MockInferenceServer",
+            "An OpenAI-compatible chat completions server streaming a scripted answer token by token.",
+            List.of(CommandLine.Option.value("--port", "N", "port to listen on (default 8080; 0: a free one)"),
+                    CommandLine.Option.value("--path", "PATH", "the endpoint's path (default /v1/chat/completions)"),
+                    CommandLine.Option.value("--reply", "TEXT", "the answer to every request (default: echo the "
+                            + "last user message)"),
+                    CommandLine.Option.value("--api-key", "KEY", "require 'Authorization: Bearer KEY' (default: "
+                            + "any or none)"),
+                    CommandLine.Option.value("--token-delay-ms", "MS", "pause between tokens (default 50)")));
+
     /**
-     * Runs a server from the command line until killed and prints its URL.
+     * Runs a server from the command line until killed and prints its URL and a {@code curl}
+     * line; {@code --help} lists the flags ({@code --port}, {@code --path}, {@code --reply},
+     * {@code --api-key}, {@code --token-delay-ms}).
      *
-     * @param args optional: the port (default 0: ephemeral), then a default reply text
+     * @param args the flags
      * @throws InterruptedException when interrupted
      */
     public static void main(String[] args) throws InterruptedException {
-        Builder b = builder().port(args.length > 0 ? Integer.parseInt(args[0]) : 0).tokenDelay(Duration.ofMillis(50));
-        if (args.length > 1) {
-            b.defaultReply(String.join(" ", List.of(args).subList(1, args.length)));
+        COMMAND_LINE.main(args, MockInferenceServer::fromCommandLine);
+    }
+
+    static MockInferenceServer fromCommandLine(CommandLine.Values v, PrintStream out) {
+        Builder b = builder().port(v.intValue("--port", 8080, 0, 65535))
+                .tokenDelay(Duration.ofMillis(v.intValue("--token-delay-ms", 50, 0, 60_000)));
+        String path = v.get("--path", null);
+        if (path != null) {
+            b.path(path);
+        }
+        String reply = v.get("--reply", null);
+        if (reply != null) {
+            b.defaultReply(reply);
+        }
+        String key = v.get("--api-key", null);
+        if (key != null) {
+            b.apiKey(key);
         }
         MockInferenceServer server = b.start();
-        System.out.println("MockInferenceServer listening on " + server.chatUri());
-        System.out.println("try: curl -N " + server.chatUri()
+        out.println("MockInferenceServer listening on " + server.chatUri());
+        out.println("try: curl -N " + server.chatUri() + (key == null ? "" : " -H 'Authorization: Bearer <your --api-key>'")
                 + " -d '{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hello there\"}]}'");
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close));
-        Thread.currentThread().join();
+        return server;
     }
 }

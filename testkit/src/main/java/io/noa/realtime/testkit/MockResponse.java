@@ -24,6 +24,7 @@ import java.util.Optional;
  *       that respect backpressure, stalls and abrupt closes.</li>
  * </ul>
  *
+ * <!-- snippet: samples/src/test/java/io/noa/realtime/samples/docs/TestkitExamplesTest.java#mock-response -->
  * <pre>{@code
  * server.enqueue(MockResponse.chatTokens("Hel", "lo").withUsage(true));
  * server.enqueue(MockResponse.error(429, "{\"error\":{\"message\":\"slow down\"}}").withHeader("Retry-After", "1"));

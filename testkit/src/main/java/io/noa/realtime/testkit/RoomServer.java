@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -39,11 +40,13 @@ import org.java_websocket.server.WebSocketServer;
  * sending thread (Java-WebSocket 1.6.0's own write path can leave a frame queued until the next
  * send on the connection, see {@code DirectWrites}).
  *
+ * <!-- snippet: samples/src/test/java/io/noa/realtime/samples/docs/TestkitExamplesTest.java#room-server -->
  * <pre>{@code
- * try (RoomServer server = RoomServer.builder().token("t-alice", "alice").token("t-bob", "bob").start()) {
- *     RealtimeClient ws = RealtimeClient.builder(server.uri())
- *         .auth(Map.of("token", "t-alice")).build();
- *     ...
+ * try (RoomServer server = RoomServer.builder().token("t-alice", "alice").token("t-bob", "bob").start();
+ *         RealtimeClient ws = RealtimeClient.builder(server.uri())
+ *                 .auth(Map.of("token", "t-alice")).build()) {
+ *     ws.rooms().join("design").get(5, TimeUnit.SECONDS);
+ *     assertThat(ws.rooms().joined()).containsExactly("design");
  * }
  * }</pre>
  *
@@ -649,24 +652,37 @@ public final class RoomServer implements AutoCloseable {
         }
     }
 
+    /** The command line of {@link #main}. */
+    static final CommandLine COMMAND_LINE = new CommandLine("RoomServer",
+            "A WebSocket relay for rooms, acknowledged messages, presence and typing (JSON envelopes).",
+            List.of(CommandLine.Option.value("--port", "N", "port to listen on (default 8090; 0: a free one)"),
+                    CommandLine.Option.repeated("--token", "TOKEN=USER", "accept auth token TOKEN as user USER "
+                            + "(repeatable; none: anyone may connect, as the userId they send)"),
+                    CommandLine.Option.repeated("--forbid-room", "ROOM", "refuse joins to ROOM (repeatable)")));
+
     /**
-     * Runs a server from the command line until killed.
+     * Runs a server from the command line until killed and prints its URL; {@code --help} lists
+     * the flags ({@code --port}, {@code --token TOKEN=USER}, {@code --forbid-room}).
      *
-     * @param args optional: the port (default 8090), then {@code token=userId} pairs
+     * @param args the flags
      * @throws InterruptedException when interrupted
      */
     public static void main(String[] args) throws InterruptedException {
-        Builder b = builder().port(args.length > 0 ? Integer.parseInt(args[0]) : 8090);
-        List<String> rest = new ArrayList<>(List.of(args).subList(Math.min(1, args.length), args.length));
-        for (String pair : rest) {
+        COMMAND_LINE.main(args, RoomServer::fromCommandLine);
+    }
+
+    static RoomServer fromCommandLine(CommandLine.Values v, PrintStream out) {
+        Builder b = builder().port(v.intValue("--port", 8090, 0, 65535));
+        for (String pair : v.all("--token")) {
             int eq = pair.indexOf('=');
-            if (eq > 0) {
-                b.token(pair.substring(0, eq), pair.substring(eq + 1));
+            if (eq <= 0 || eq == pair.length() - 1) {
+                throw new IllegalArgumentException("--token needs TOKEN=USER");
             }
+            b.token(pair.substring(0, eq), pair.substring(eq + 1));
         }
+        v.all("--forbid-room").forEach(b::forbidRoom);
         RoomServer server = b.start();
-        System.out.println("RoomServer listening on " + server.uri());
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close));
-        Thread.currentThread().join();
+        out.println("RoomServer listening on " + server.uri());
+        return server;
     }
 }

@@ -14,11 +14,15 @@ import javax.net.ssl.SSLContext;
  * the client {@link #clientContext()}, which trusts this certificate and nothing else, so the
  * client's normal certificate and host name checks stay on.
  *
+ * <!-- snippet: samples/src/test/java/io/noa/realtime/samples/docs/TestkitExamplesTest.java#test-certificate -->
  * <pre>{@code
  * TestCertificate cert = TestCertificate.create();
- * try (MockInferenceServer server = MockInferenceServer.builder().tls(cert).start()) {
+ * try (MockInferenceServer server = MockInferenceServer.builder().tls(cert).defaultReply("over TLS").start()) {
  *     HttpClient client = HttpClient.newBuilder().sslContext(cert.clientContext()).build();
- *     ...
+ *     HttpResponse<String> response = client.send(HttpRequest.newBuilder(server.chatUri())
+ *             .POST(HttpRequest.BodyPublishers.ofString("{\"stream\":true,\"messages\":[]}")).build(),
+ *             HttpResponse.BodyHandlers.ofString());
+ *     assertThat(response.body()).contains("TLS");
  * }
  * }</pre>
  *

@@ -24,9 +24,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * connect timeout this way). Tested on Linux; the kernel's SYN retries make a hung connect last
  * about two minutes when the client sets no timeout, so always set one.
  *
+ * <!-- snippet: samples/src/test/java/io/noa/realtime/samples/docs/TestkitExamplesTest.java#unresponsive-listener -->
  * <pre>{@code
- * try (UnresponsiveListener blackhole = UnresponsiveListener.start()) {
- *     client.connectTimeout(Duration.ofMillis(200)).get(blackhole.uri("http"));   // ConnectTimeoutException
+ * try (UnresponsiveListener blackhole = UnresponsiveListener.start();
+ *         SseClient client = SseClient.builder(blackhole.uri("http")).connectTimeout(Duration.ofMillis(200))
+ *                 .retryPolicy(RetryPolicy.builder().maxRetries(0).build()).build()) {
+ *     List<Throwable> errors = new CopyOnWriteArrayList<>();
+ *     client.onError(errors::add);
+ *     client.connect();
+ *     await().until(() -> client.state() == ConnectionState.FAILED);
+ *     assertThat(errors).last().isInstanceOf(ConnectTimeoutException.class);
  * }
  * }</pre>
  */

@@ -41,12 +41,16 @@ import org.java_websocket.server.WebSocketServer;
  * upgrades with any status, send fragmented messages, pings and bursts, and close politely or
  * abruptly.
  *
+ * <!-- snippet: samples/src/test/java/io/noa/realtime/samples/docs/TestkitExamplesTest.java#websocket-test-server -->
  * <pre>{@code
  * try (WebSocketTestServer server = WebSocketTestServer.start()) {
- *     // connect a client to server.uri()
+ *     WebSocket client = HttpClient.newHttpClient().newWebSocketBuilder()
+ *             .buildAsync(server.uri(), new WebSocket.Listener() {}).get(5, TimeUnit.SECONDS);
  *     server.awaitOpenConnections(1, Duration.ofSeconds(5));   // before sending from the server
  *     server.sendText("hi");
+ *     client.sendText("what the client sent", true);
  *     assertThat(server.takeText(Duration.ofSeconds(5))).isEqualTo("what the client sent");
+ *     client.abort();
  * }
  * }</pre>
  *

@@ -15,6 +15,7 @@ import javax.inject.Singleton;
  * An app's Dagger component: one Netty transport and the noa-realtime clients on it. Dagger
  * generates {@code DaggerChatComponent} in this package.
  */
+// region:component
 @Singleton
 @Component(modules = {NettyTransportModule.class, NoaClientsModule.class})
 public interface ChatComponent {
@@ -53,3 +54,4 @@ public interface ChatComponent {
         ChatComponent create(@BindsInstance ChatSettings chat, @BindsInstance RealtimeOptions realtime);
     }
 }
+// endregion:component
