@@ -245,7 +245,9 @@ class SseParserFuzzTest {
         @Override
         public void onEvent(SseEvent event) {
             check(event.data().length() <= maxEvent, "event data within maxEventBytes");
-            check(!event.event().isEmpty() && event.event().length() <= maxLine, "event type within maxLineBytes");
+            // the type is the default "message" or came from one line
+            check(event.event().equals("message") || (!event.event().isEmpty() && event.event().length() <= maxLine),
+                    "event type within maxLineBytes");
             String id = event.idOrNull();
             check(id == null || (!id.isEmpty() && id.length() <= maxLine && id.indexOf('\0') < 0
                     && id.indexOf('\r') < 0 && id.indexOf('\n') < 0), "event id is null or a valid id");
@@ -350,7 +352,7 @@ class SseParserFuzzTest {
                         break;
                     case "retry":
                         String digits = new String(value, StandardCharsets.ISO_8859_1);
-                        if (digits.matches("[0-9]+")) {
+                        if (!digits.isEmpty() && digits.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
                             java.math.BigInteger v = new java.math.BigInteger(digits);
                             calls.add("retry:" + v.min(java.math.BigInteger.valueOf(Long.MAX_VALUE)).longValueExact());
                         }
