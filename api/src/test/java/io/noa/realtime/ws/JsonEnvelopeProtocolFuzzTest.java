@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
  * {@code src/test/resources/io/noa/realtime/ws/JsonEnvelopeProtocolFuzzTestInputs/anyFrameAndRoundTrip}.
  */
 class JsonEnvelopeProtocolFuzzTest {
-    /** Our part of an error message: the fixed words, the target and an excerpt of at most 201 chars. */
+    /** Our part of an error message: the fixed words, the target and an excerpt of at most 200 chars. */
     private static final int MAX_MESSAGE = 400;
     private static final ObjectMapper MAPPER = EventCodec.defaults().mapper();
 
