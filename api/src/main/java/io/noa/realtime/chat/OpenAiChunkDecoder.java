@@ -62,6 +62,10 @@ final class OpenAiChunkDecoder implements ChunkDecoder {
             List<StreamChunk> out = null;
             for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
                 if (t != JsonToken.START_OBJECT) {
+                    if (errorEvent) {
+                        // an error event never fails to decode: its whole text is the error
+                        return List.of(StreamChunk.ofError(ErrorDetail.of(trimmed, null, null, null)));
+                    }
                     throw new StreamFormatException("chat stream data is not a JSON object (found " + t + ")", data);
                 }
                 StreamChunk chunk = readChunk(p, errorEvent);

@@ -110,16 +110,23 @@ public final class Redaction {
     }
 
     /**
-     * Shortens foreign input for a message and replaces control characters.
+     * Shortens foreign input for a message and replaces control characters. Longer input is cut
+     * (never inside a surrogate pair) and ends with {@code '…'}.
      *
      * @param text the input
-     * @return at most {@link #MAX_EXCERPT} characters
+     * @return at most {@link #MAX_EXCERPT} characters, the ellipsis included
      */
     public static String excerpt(CharSequence text) {
         if (text == null) {
             return "";
         }
-        int n = Math.min(text.length(), MAX_EXCERPT);
+        int n = text.length();
+        if (n > MAX_EXCERPT) {
+            n = MAX_EXCERPT - 1; // room for the ellipsis
+            if (Character.isHighSurrogate(text.charAt(n - 1))) {
+                n--;
+            }
+        }
         StringBuilder sb = new StringBuilder(n + 1);
         for (int i = 0; i < n; i++) {
             char c = text.charAt(i);

@@ -102,8 +102,9 @@ public final class JsonEnvelopeProtocol implements WireProtocol {
                         ctx.serverDisconnected(data.path("reason").asText("server disconnect"));
                         return;
                     default:
+                        // a negative ack from the peer is no id: the event is not to be answered
                         ctx.event(name, data.isMissingNode() ? mapper.nullNode() : data,
-                                ack != null && ack.canConvertToLong() ? ack.asLong() : -1);
+                                ack != null && ack.canConvertToLong() && ack.asLong() >= 0 ? ack.asLong() : -1);
                         return;
                 }
             }
