@@ -182,7 +182,7 @@ final class LinkSupervisor implements Connection.Owner {
             current = null;
             boolean wasConnected = machine.state() == ConnectionState.CONNECTED;
             sessionId = "";
-            if (error != null && !wasConnected) {
+            if (error != null) { // before or after the connect: every failure of a link reaches onError, once
                 callbacks.error(error);
             }
             if (wasConnected) {

@@ -190,7 +190,9 @@ public final class RealtimeClient implements AutoCloseable {
 
     /**
      * Called for connection failures, refused handshakes, malformed frames, payloads that do not
-     * decode and handlers that throw.
+     * decode and handlers that throw; also, once per failure, when a connected link fails (a
+     * message over {@code maxWebSocketMessageSize}, a transport failure, a missing pong), besides
+     * the {@link StateChange#cause()} of the state change it causes.
      *
      * @param listener receives the error
      * @return closing it removes the listener

@@ -1,0 +1,317 @@
+package io.noa.realtime.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.noa.realtime.ConnectionState;
+import io.noa.realtime.LimitExceededException;
+import io.noa.realtime.StateChange;
+import io.noa.realtime.TransportException;
+import io.noa.realtime.spi.Headers;
+import io.noa.realtime.spi.Transport;
+import io.noa.realtime.spi.TransportOptions;
+import io.noa.realtime.spi.WebSocketSession;
+import io.noa.realtime.testkit.HostileServer;
+import io.noa.realtime.testkit.WebSocketTestServer;
+import io.noa.realtime.ws.RealtimeClient;
+import java.lang.ref.WeakReference;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * WebSocket contracts against a {@link HostileServer}: a peer written as an attacker or a broken
+ * proxy would write it. Limits hold before memory is spent, a ping flood from a peer that never
+ * reads does not queue pongs without bound, errors on a connected client reach {@code onError},
+ * and nothing of a closed session stays reachable (no timer, no socket).
+ */
+public abstract class HostileWebSocketContract extends TransportContractSupport {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    /** A handshake timeout far longer than any test: a timer left armed would outlive the test. */
+    private static final Duration LONG_TIMEOUT = Duration.ofSeconds(120);
+
+    /** For subclasses. */
+    protected HostileWebSocketContract() {}
+
+    /** An unmasked server text frame (payload under 126 bytes). */
+    private static byte[] textFrame(String text) {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        byte[] frame = new byte[2 + payload.length];
+        frame[0] = (byte) 0x81;
+        frame[1] = (byte) payload.length;
+        System.arraycopy(payload, 0, frame, 2, payload.length);
+        return frame;
+    }
+
+    /** Accepts the upgrade and the JSON envelope handshake (without reading the client's frame). */
+    private static void acceptClient(HostileServer.Connection conn) throws java.io.IOException {
+        conn.acceptWebSocket(conn.readHead());
+        conn.write(textFrame("{\"event\":\"$connected\",\"data\":{\"sid\":\"s-" + conn.index() + "\"}}"));
+    }
+
+    /** Sends the head of a text frame declaring {@code length} bytes, then filler, as fast as it is taken. */
+    private static void giantFrame(HostileServer.Connection conn, long length) throws java.io.IOException {
+        byte[] header = new byte[10];
+        header[0] = (byte) 0x81;
+        header[1] = 127;
+        for (int i = 0; i < 8; i++) {
+            header[2 + i] = (byte) (length >>> (56 - 8 * i));
+        }
+        conn.write(header);
+        byte[] filler = new byte[64 * 1024];
+        java.util.Arrays.fill(filler, (byte) 'x');
+        for (long sent = 0; sent < length; sent += filler.length) {
+            conn.write(filler);
+        }
+        conn.drainUntilClosed();
+    }
+
+    private static void gc() {
+        System.gc();
+        System.runFinalization();
+    }
+
+    /**
+     * Contract: a text frame declaring 100 MB (the default limit is 16 MiB) ends the session with a
+     * {@link LimitExceededException} naming {@code maxWebSocketMessageSize}, once, and the
+     * connection is closed; it is not a retryable transport error and not an OutOfMemoryError.
+     *
+     * @throws Exception on failure
+     */
+    @Test
+    public void hundredMegabyteFrameIsALimitErrorNamingTheSetting() throws Exception {
+        try (HostileServer server = HostileServer.start(HostileServer.webSocketGiantFrame(100L * 1024 * 1024))) {
+            Transport transport = newTransport();
+            RecordingListener listener = RecordingListener.unbounded();
+            transport.webSocket().connect(server.wsUri("/ws"), Headers.empty(), WAIT, listener)
+                    .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            Throwable error = listener.failed().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(error).isInstanceOf(LimitExceededException.class);
+            assertThat(((LimitExceededException) error).setting()).isEqualTo("maxWebSocketMessageSize");
+            assertThat(error.getMessage()).contains("maxWebSocketMessageSize");
+            assertThat(io.noa.realtime.RetryPolicy.isRetryable(error)).isFalse();
+            assertThat(server.awaitAllClosed(WAIT)).isTrue();
+            assertThat(listener.terminals()).isEqualTo(1);
+        }
+    }
+
+    /**
+     * Contract: a message over the limit on a CONNECTED client reaches {@code onError} once, as a
+     * {@link LimitExceededException}, and the client does not reconnect into the same message
+     * (state {@link ConnectionState#FAILED}, one connection only).
+     *
+     * @throws Exception on failure
+     */
+    @Test
+    public void limitExceededAfterConnectReachesOnErrorOnceAndDoesNotReconnect() throws Exception {
+        try (HostileServer server = HostileServer.start(conn -> {
+            acceptClient(conn);
+            giantFrame(conn, 100L * 1024 * 1024);
+        })) {
+            Transport transport = newTransport(TransportOptions.builder().maxWebSocketMessageSize(64 * 1024).build());
+            List<Throwable> errors = new CopyOnWriteArrayList<>();
+            List<StateChange> changes = new CopyOnWriteArrayList<>();
+            try (RealtimeClient client = RealtimeClient.builder(server.wsUri("/ws")).transport(transport)
+                    .reconnectionDelay(Duration.ofMillis(10)).reconnectionDelayMax(Duration.ofMillis(20))
+                    .timeout(WAIT).autoConnect(false).build()) {
+                client.onError(errors::add);
+                client.onStateChange(changes::add);
+                client.connect();
+                await().atMost(WAIT).until(() -> client.state() == ConnectionState.FAILED);
+                await().atMost(WAIT).until(() -> !errors.isEmpty());
+                assertThat(changes).extracting(StateChange::to).contains(ConnectionState.CONNECTED);
+                assertThat(errors).hasSize(1);
+                assertThat(errors.get(0)).isInstanceOf(LimitExceededException.class);
+                assertThat(changes.get(changes.size() - 1).cause()).containsSame(errors.get(0));
+                assertThat(server.connectionsAccepted()).isEqualTo(1);
+                assertThat(server.awaitAllClosed(WAIT)).isTrue();
+            }
+        }
+    }
+
+    /**
+     * Contract: a transport failure on a CONNECTED client (the peer drops the TCP connection
+     * without a close frame) reaches {@code onError} once, besides {@link StateChange#cause()}.
+     *
+     * @throws Exception on failure
+     */
+    @Test
+    public void transportFailureAfterConnectReachesOnErrorOnce() throws Exception {
+        CompletableFuture<Void> drop = new CompletableFuture<>();
+        try (HostileServer server = HostileServer.start(conn -> {
+            acceptClient(conn);
+            try {
+                drop.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw new java.io.IOException(e);
+            }
+            // returning closes the socket without a close frame
+        })) {
+            Transport transport = newTransport();
+            List<Throwable> errors = new CopyOnWriteArrayList<>();
+            List<StateChange> changes = new CopyOnWriteArrayList<>();
+            try (RealtimeClient client = RealtimeClient.builder(server.wsUri("/ws")).transport(transport)
+                    .reconnection(false).timeout(WAIT).autoConnect(false).build()) {
+                client.onError(errors::add);
+                client.onStateChange(changes::add);
+                client.connect();
+                await().atMost(WAIT).until(() -> client.state() == ConnectionState.CONNECTED);
+                drop.complete(null);
+                await().atMost(WAIT).until(() -> client.state() == ConnectionState.DISCONNECTED);
+                await().atMost(WAIT).until(() -> !errors.isEmpty());
+                assertThat(errors).hasSize(1);
+                assertThat(errors.get(0)).isInstanceOf(TransportException.class);
+                assertThat(changes.get(changes.size() - 1).cause()).containsSame(errors.get(0));
+            }
+        }
+    }
+
+    /**
+     * Contract: a peer that floods pings and never reads cannot make the client queue one pong
+     * per ping: what the session holds for sending ({@link WebSocketSession#queuedBytes()}, pongs
+     * included) stays bounded while the flood runs.
+     *
+     * @throws Exception on failure
+     */
+    @Test
+    public void pingFloodFromAPeerThatNeverReadsKeepsTheSendQueueBounded() throws Exception {
+        int rounds = 20_000; // 20,000 writes of 1,000 empty pings: 40 MB of ping frames
+        CompletableFuture<Void> flooded = new CompletableFuture<>();
+        try (HostileServer server = HostileServer.start(conn -> {
+            conn.acceptWebSocket(conn.readHead());
+            byte[] pings = new byte[2 * 1000];
+            for (int i = 0; i < pings.length; i += 2) {
+                pings[i] = (byte) 0x89;
+            }
+            try {
+                for (int i = 0; i < rounds; i++) {
+                    conn.write(pings);
+                }
+            } finally {
+                flooded.complete(null);
+            }
+            conn.drainUntilClosed(); // reads only now: whatever the client queued meanwhile flows out
+        })) {
+            Transport transport = newTransport();
+            RecordingListener listener = RecordingListener.unbounded();
+            WebSocketSession session = transport.webSocket().connect(server.wsUri("/ws"), Headers.empty(), WAIT, listener)
+                    .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            AtomicLong most = new AtomicLong();
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread sampler = new Thread(() -> {
+                while (!stop.get()) {
+                    most.accumulateAndGet(session.queuedBytes(), Math::max);
+                    try {
+                        Thread.sleep(1);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "ping-flood-sampler");
+            sampler.setDaemon(true);
+            sampler.start();
+            try {
+                flooded.get(5, TimeUnit.MINUTES);
+            } finally {
+                stop.set(true);
+                sampler.join();
+            }
+            most.accumulateAndGet(session.queuedBytes(), Math::max);
+            assertThat(listener.failed()).isNotDone();
+            assertThat(most.get()).as("bytes queued for sending during the flood").isLessThan(1024L * 1024);
+            session.abort();
+        }
+    }
+
+    /**
+     * Contract: after a session closed, nothing of it (its listener) stays reachable from the
+     * transport, although the connect timeout (two minutes) has not passed: timers are cancelled
+     * on close.
+     *
+     * @throws Exception on failure
+     */
+    @Test
+    public void closedSessionLeavesNothingReachable() throws Exception {
+        try (WebSocketTestServer server = WebSocketTestServer.start()) {
+            Transport transport = newTransport();
+            WeakReference<RecordingListener> ref = openAndClose(transport, server);
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
+                gc();
+                return ref.get() == null;
+            });
+        }
+    }
+
+    private static WeakReference<RecordingListener> openAndClose(Transport transport, WebSocketTestServer server)
+            throws Exception {
+        RecordingListener listener = RecordingListener.unbounded();
+        WebSocketSession session = transport.webSocket().connect(server.uri(), Headers.empty(), LONG_TIMEOUT, listener)
+                .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        session.close(1000, "bye");
+        listener.closed().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        return new WeakReference<>(listener);
+    }
+
+    /**
+     * Contract: cancelling a connect while the peer has not answered the upgrade closes the
+     * socket at once (not when the two-minute connect timeout fires), and nothing of the attempt
+     * stays reachable.
+     *
+     * @throws Exception on failure
+     */
+    @Test
+    public void cancelDuringAnUnansweredUpgradeClosesTheSocketAtOnce() throws Exception {
+        try (HostileServer server = HostileServer.start(HostileServer.neverAnswers())) {
+            Transport transport = newTransport();
+            WeakReference<RecordingListener> ref = connectAndCancel(transport, server);
+            assertThat(server.awaitAllClosed(WAIT)).as("the socket of the cancelled upgrade is closed").isTrue();
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
+                gc();
+                return ref.get() == null;
+            });
+        }
+    }
+
+    private static WeakReference<RecordingListener> connectAndCancel(Transport transport, HostileServer server) {
+        RecordingListener listener = RecordingListener.unbounded();
+        CompletableFuture<WebSocketSession> f = transport.webSocket().connect(server.wsUri("/ws"), Headers.empty(),
+                LONG_TIMEOUT, listener);
+        await().atMost(WAIT).until(() -> server.requestHeads().size() == 1);
+        f.cancel(true);
+        assertThat(listener.opens()).isZero();
+        return new WeakReference<>(listener);
+    }
+
+    /**
+     * Contract: a {@link RealtimeClient} closed while its upgrade is unanswered closes the socket
+     * at once, and a closed client is not kept reachable by the transport (timers cancelled).
+     *
+     * @throws Exception on failure
+     */
+    @Test
+    public void closedClientLeavesNoSocketAndIsNotReachable() throws Exception {
+        try (HostileServer server = HostileServer.start(HostileServer.neverAnswers())) {
+            Transport transport = newTransport();
+            WeakReference<RealtimeClient> ref = clientClosedDuringUpgrade(transport, server);
+            assertThat(server.awaitAllClosed(WAIT)).as("the socket of the closed client is closed").isTrue();
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
+                gc();
+                return ref.get() == null;
+            });
+        }
+    }
+
+    private static WeakReference<RealtimeClient> clientClosedDuringUpgrade(Transport transport, HostileServer server) {
+        RealtimeClient client = RealtimeClient.builder(server.wsUri("/ws")).transport(transport).timeout(LONG_TIMEOUT)
+                .build();
+        await().atMost(WAIT).until(() -> server.requestHeads().size() == 1);
+        client.close();
+        return new WeakReference<>(client);
+    }
+}
