@@ -1,6 +1,7 @@
 package io.noa.realtime.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import io.noa.realtime.ConnectionState;
@@ -98,6 +99,56 @@ public abstract class HostileWebSocketContract extends TransportContractSupport 
             assertThat(io.noa.realtime.RetryPolicy.isRetryable(error)).isFalse();
             assertThat(server.awaitAllClosed(WAIT)).isTrue();
             assertThat(listener.terminals()).isEqualTo(1);
+        }
+    }
+
+    /**
+     * Contract: the message size limit holds before memory is spent: with the limit set to a third
+     * of the maximum heap, a frame that claims four times the limit is refused with a
+     * {@link LimitExceededException} (a receiver that buffers by doubling, or copies the whole
+     * message again, runs out of heap first and reports a retryable error).
+     *
+     * @throws Exception on failure
+     */
+    @Test
+    public void limitOfAThirdOfTheHeapHoldsBeforeTheHeapRunsOut() throws Exception {
+        int limit = (int) Math.min(Integer.MAX_VALUE - 16, Runtime.getRuntime().maxMemory() / 3);
+        try (HostileServer server = HostileServer.start(HostileServer.webSocketGiantFrame(4L * limit))) {
+            Transport transport = newTransport(TransportOptions.builder().maxWebSocketMessageSize(limit).build());
+            RecordingListener listener = RecordingListener.unbounded();
+            transport.webSocket().connect(server.wsUri("/ws"), Headers.empty(), WAIT, listener)
+                    .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            Throwable error = listener.failed().get(2 * WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(error).isInstanceOf(LimitExceededException.class);
+            assertThat(io.noa.realtime.RetryPolicy.isRetryable(error)).isFalse();
+            assertThat(server.awaitAllClosed(WAIT)).isTrue();
+        }
+    }
+
+    /**
+     * Contract: an upgrade answered with a header line that never ends fails within the connect
+     * timeout with a typed error that is not retried (a hang, an OutOfMemoryError or a retry into
+     * the next endless head would each cost a socket and its buffers per attempt). The socket is
+     * not checked here: {@code java.net.http} on Java 17 fails the exchange at
+     * {@code jdk.http.maxHeaderSize} (384 KiB) but leaves the connection open, with no way to
+     * close it from outside.
+     *
+     * @throws Exception on failure
+     */
+    @Test
+    public void endlessHeaderInTheUpgradeIsALimitErrorThatIsNotRetried() throws Exception {
+        try (HostileServer server = HostileServer.start(HostileServer.endlessHeader(Long.MAX_VALUE))) {
+            Transport transport = newTransport();
+            RecordingListener listener = RecordingListener.unbounded();
+            CompletableFuture<WebSocketSession> f = transport.webSocket().connect(server.wsUri("/ws"), Headers.empty(),
+                    Duration.ofSeconds(3), listener);
+            Throwable error = catchThrowable(() -> f.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+            assertThat(error).isInstanceOf(java.util.concurrent.ExecutionException.class);
+            assertThat(error.getCause()).isInstanceOf(LimitExceededException.class);
+            assertThat(io.noa.realtime.RetryPolicy.isRetryable(error.getCause()))
+                    .as("an endless head is refused, not retried into another endless head").isFalse();
+            assertThat(listener.opens()).isZero();
+            assertThat(listener.terminals()).isZero();
         }
     }
 
