@@ -394,11 +394,14 @@ public final class RealtimeClient implements AutoCloseable {
     /**
      * Same as {@link #disconnect()}; also stops the typing indicators and, when no transport was
      * given in the options, closes the one this client loaded (its threads stop once no other
-     * transport uses them), after which the client cannot connect again.
+     * transport uses them; its socket is dropped once the close frame is written, not kept until
+     * the peer answers), after which the client cannot connect again.
      */
     @Override
     public void close() {
-        disconnect();
+        // a transport of our own stops with us: its sockets must not wait for a peer that never
+        // answers our close frame, as the timer that would abort them stops with the transport
+        link.disconnect(ownsTransport);
         typing.values().forEach(TypingIndicator::close);
         if (ownsTransport) {
             transport.close();

@@ -365,4 +365,78 @@ public abstract class HostileWebSocketContract extends TransportContractSupport 
         client.close();
         return new WeakReference<>(client);
     }
+
+    /**
+     * Contract: a {@link RealtimeClient} built without a transport loads its own and closes it in
+     * {@code close()}: 200 connect/close cycles leave the thread count (and, where
+     * {@code /proc/self/fd} exists, the open file count) where it was.
+     *
+     * @throws Exception on failure
+     */
+    @Test
+    public void clientsThatLoadTheirOwnTransportCloseItLeavingNoThreadsOrFiles() throws Exception {
+        final int cycles = 200;
+        String name;
+        try (Transport probe = transport()) {
+            name = probe.name();
+        }
+        String before = System.getProperty(io.noa.realtime.spi.Transports.PROPERTY);
+        System.setProperty(io.noa.realtime.spi.Transports.PROPERTY, name);
+        try (HostileServer server = HostileServer.start(conn -> {
+            acceptClient(conn);
+            conn.drainUntilClosed();
+        })) {
+            cycle(server); // warm up: class loading, shared pools
+            settle();
+            int threads = threadCount();
+            long files = openFiles();
+            for (int i = 0; i < cycles; i++) {
+                cycle(server);
+            }
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                settle();
+                assertThat(threadCount()).as(() -> "threads after " + cycles + " cycles: " + threadNames())
+                        .isLessThanOrEqualTo(threads);
+                assertThat(openFiles()).as("open files after " + cycles + " cycles").isLessThanOrEqualTo(files);
+            });
+            assertThat(server.awaitAllClosed(WAIT)).isTrue();
+        } finally {
+            if (before == null) {
+                System.clearProperty(io.noa.realtime.spi.Transports.PROPERTY);
+            } else {
+                System.setProperty(io.noa.realtime.spi.Transports.PROPERTY, before);
+            }
+        }
+    }
+
+    private static void cycle(HostileServer server) {
+        try (RealtimeClient client = RealtimeClient.builder(server.wsUri("/ws")).timeout(WAIT).build()) {
+            await().atMost(WAIT).until(() -> client.state() == ConnectionState.CONNECTED);
+        }
+    }
+
+    private static void settle() throws InterruptedException {
+        gc();
+        Thread.sleep(100);
+        gc();
+    }
+
+    /** Live threads, not counting Awaitility's own (it polls on a thread of its own). */
+    private static int threadCount() {
+        return (int) Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && !t.getName().startsWith("awaitility")).count();
+    }
+
+    private static String threadNames() {
+        java.util.Map<String, Long> byName = new java.util.TreeMap<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            byName.merge(t.getName().replaceAll("[0-9]+", "#"), 1L, Long::sum);
+        }
+        return byName.toString();
+    }
+
+    private static long openFiles() {
+        java.io.File[] fds = new java.io.File("/proc/self/fd").listFiles();
+        return fds == null ? 0 : fds.length;
+    }
 }
