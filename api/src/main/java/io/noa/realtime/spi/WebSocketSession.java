@@ -50,7 +50,10 @@ public interface WebSocketSession {
     void request(long n);
 
     /**
-     * Bytes handed to a send method and not yet written.
+     * Bytes handed to a send method and not yet written, plus the pongs the transport queued
+     * itself. A transport MUST NOT queue one pong per ping without bound: when the peer pings
+     * faster than it reads, it answers only the latest ping or drops pongs while the socket is not
+     * writable (RFC 6455 5.5.3 allows answering only the most recent ping).
      *
      * @return the queued byte count (an estimate for text: its UTF-16 length)
      */

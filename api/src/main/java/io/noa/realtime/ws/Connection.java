@@ -135,8 +135,13 @@ final class Connection implements WebSocketListener, WireProtocol.Context, AckLe
         owner.linkEnded(this, reason, error, mayReconnect);
     }
 
-    /** A polite close asked for by the application (protocol goodbye frame, close code 1000); the owner already knows. */
-    void closeNormally() {
+    /**
+     * A polite close asked for by the application (protocol goodbye frame, close code 1000); the
+     * owner already knows. {@code dropSocket}: abort the socket once the close frame is written
+     * (or failed) instead of waiting for the peer's answer; an unstarted or half-open attempt is
+     * cancelled either way.
+     */
+    void closeNormally(boolean dropSocket) {
         if (!ended.compareAndSet(false, true)) {
             return;
         }
@@ -150,7 +155,10 @@ final class Connection implements WebSocketListener, WireProtocol.Context, AckLe
             if (!bye.isEmpty()) {
                 s.sendText(bye);
             }
-            s.close(1000, "client disconnect");
+            CompletableFuture<Void> written = s.close(1000, "client disconnect");
+            if (dropSocket) {
+                written.whenComplete((v, e) -> s.abort());
+            }
         } else {
             cancelConnecting();
         }

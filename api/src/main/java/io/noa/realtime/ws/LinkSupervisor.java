@@ -82,6 +82,16 @@ final class LinkSupervisor implements Connection.Owner {
     }
 
     void disconnect() {
+        disconnect(false);
+    }
+
+    /**
+     * Closes the link and stops reconnecting. {@code dropSocket}: the transport is about to be
+     * closed with the client, so the socket is dropped as soon as the close frame is written,
+     * instead of waiting (bounded by the transport's close timer, which stops with the transport)
+     * for a peer that may never answer.
+     */
+    void disconnect(boolean dropSocket) {
         Connection c;
         synchronized (lock) {
             if (machine.state() == ConnectionState.CLOSED) {
@@ -98,7 +108,7 @@ final class LinkSupervisor implements Connection.Owner {
             }
         }
         if (c != null) {
-            c.closeNormally();
+            c.closeNormally(dropSocket);
         }
         ledger.close(new ConnectionClosedException("The client was disconnected by the application"));
         linkScopedDown(c);
@@ -182,7 +192,7 @@ final class LinkSupervisor implements Connection.Owner {
             current = null;
             boolean wasConnected = machine.state() == ConnectionState.CONNECTED;
             sessionId = "";
-            if (error != null && !wasConnected) {
+            if (error != null) { // before or after the connect: every failure of a link reaches onError, once
                 callbacks.error(error);
             }
             if (wasConnected) {

@@ -191,7 +191,9 @@ public final class RealtimeClient implements AutoCloseable {
 
     /**
      * Called for connection failures, refused handshakes, malformed frames, payloads that do not
-     * decode and handlers that throw.
+     * decode and handlers that throw; also, once per failure, when a connected link fails (a
+     * message over {@code maxWebSocketMessageSize}, a transport failure, a missing pong), besides
+     * the {@link StateChange#cause()} of the state change it causes.
      *
      * @param listener receives the error
      * @return closing it removes the listener
@@ -393,11 +395,14 @@ public final class RealtimeClient implements AutoCloseable {
     /**
      * Same as {@link #disconnect()}; also stops the typing indicators and, when no transport was
      * given in the options, closes the one this client loaded (its threads stop once no other
-     * transport uses them), after which the client cannot connect again.
+     * transport uses them; its socket is dropped once the close frame is written, not kept until
+     * the peer answers), after which the client cannot connect again.
      */
     @Override
     public void close() {
-        disconnect();
+        // a transport of our own stops with us: its sockets must not wait for a peer that never
+        // answers our close frame, as the timer that would abort them stops with the transport
+        link.disconnect(ownsTransport);
         typing.values().forEach(TypingIndicator::close);
         if (ownsTransport) {
             transport.close();

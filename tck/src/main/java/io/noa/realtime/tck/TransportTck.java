@@ -214,4 +214,18 @@ public abstract class TransportTck {
             return TransportTck.this.transport(options);
         }
     }
+
+    /** {@link HostileWebSocketContract} for this transport. */
+    @Nested
+    class HostileWebSocket extends HostileWebSocketContract {
+        @Override
+        protected Transport transport() {
+            return TransportTck.this.transport();
+        }
+
+        @Override
+        protected Transport transport(TransportOptions options) {
+            return TransportTck.this.transport(options);
+        }
+    }
 }

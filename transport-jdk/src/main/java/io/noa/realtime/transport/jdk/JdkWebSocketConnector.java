@@ -2,6 +2,7 @@ package io.noa.realtime.transport.jdk;
 
 import io.noa.realtime.ConnectTimeoutException;
 import io.noa.realtime.HandshakeException;
+import io.noa.realtime.LimitExceededException;
 import io.noa.realtime.RealtimeException;
 import io.noa.realtime.TransportException;
 import io.noa.realtime.spi.Redact;
@@ -127,6 +128,16 @@ final class JdkWebSocketConnector implements WebSocketConnector {
         }
     }
 
+    /** The bound in the JDK's "Header size too big: n > max" message, or its documented default. */
+    private static long maxHeaderSize(String message) {
+        int at = message.lastIndexOf('>');
+        try {
+            return Long.parseLong(message.substring(at + 1).trim());
+        } catch (RuntimeException e) {
+            return 393_216;
+        }
+    }
+
     private static Throwable mapConnectError(Throwable error, URI uri, String target, Duration timeout) {
         Throwable c = JdkHttpStreaming.unwrap(error);
         if (c instanceof WebSocketHandshakeException) {
@@ -138,6 +149,14 @@ final class JdkWebSocketConnector implements WebSocketConnector {
         }
         if (c instanceof HttpTimeoutException) { // includes HttpConnectTimeoutException
             ConnectTimeoutException e = new ConnectTimeoutException(target, timeout);
+            e.initCause(c);
+            return e;
+        }
+        if (c instanceof java.net.ProtocolException && String.valueOf(c.getMessage()).startsWith("Header size too big")) {
+            // java.net.http's bound (jdk.http.maxHeaderSize, 384 KiB by default): not retried, as the
+            // JDK (17) leaves the failed connection open, a socket and its buffers per attempt
+            LimitExceededException e = new LimitExceededException("The response head of the WebSocket upgrade from "
+                    + target, "jdk.http.maxHeaderSize", maxHeaderSize(c.getMessage()));
             e.initCause(c);
             return e;
         }

@@ -129,6 +129,11 @@ final class Receiver implements WebSocket.Listener {
         if (error instanceof RealtimeException) {
             return (RealtimeException) error;
         }
+        if (error instanceof OutOfMemoryError) {
+            // not a network failure: retrying would only run out of memory again
+            return new RealtimeException("The JVM ran out of memory while receiving from the WebSocket " + session.target()
+                    + "; lower 'maxWebSocketMessageSize' or give the JVM more heap", error);
+        }
         if (error instanceof java.net.ProtocolException) {
             return new ProtocolException("The WebSocket peer " + session.target() + " broke the protocol: " + error, error);
         }

@@ -58,6 +58,8 @@ final class NettyWebSocket extends ChannelInboundHandlerAdapter implements WebSo
     private long demand;
     private boolean delivering;
     private RuntimeException failure;
+    private long droppedPongs;
+    private io.netty.util.concurrent.ScheduledFuture<?> closeTimer;
 
     private record Binary(ByteBuf data) {}
 
@@ -124,7 +126,7 @@ final class NettyWebSocket extends ChannelInboundHandlerAdapter implements WebSo
         }
         CompletableFuture<Void> written = write(new CloseWebSocketFrame(code, reason), 0);
         closeWritten = written;
-        channel.eventLoop().schedule(() -> {
+        io.netty.util.concurrent.ScheduledFuture<?> timer = channel.eventLoop().schedule(() -> {
             if (channel.isActive()) {
                 if (failure == null) {
                     failure = new TransportException("WebSocket peer " + target + " did not answer the close frame within "
@@ -133,6 +135,13 @@ final class NettyWebSocket extends ChannelInboundHandlerAdapter implements WebSo
                 channel.close();
             }
         }, CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        onLoop(() -> {
+            if (channel.isActive()) {
+                closeTimer = timer;
+            } else {
+                timer.cancel(false); // already closed: the timer must not keep this session reachable
+            }
+        });
         return written;
     }
 
@@ -210,7 +219,7 @@ final class NettyWebSocket extends ChannelInboundHandlerAdapter implements WebSo
             if (closeSent.get()) {
                 ping.release();
             } else {
-                ctx.writeAndFlush(new PongWebSocketFrame(ping.content()));
+                pong(ctx, ping);
             }
         } else if (msg instanceof PongWebSocketFrame) {
             inbound.add(new Pong(((PongWebSocketFrame) msg).content()));
@@ -220,6 +229,28 @@ final class NettyWebSocket extends ChannelInboundHandlerAdapter implements WebSo
             ReferenceCountUtil.release(msg);
         }
         deliver();
+    }
+
+    /**
+     * Answers a ping, unless the channel is not writable: a peer that pings and does not read
+     * would otherwise make us queue one pong per ping without bound. RFC 6455 (5.5.3) lets an
+     * endpoint answer only the most recent of several pings; a dropped pong is answered by the
+     * next ping that arrives once the peer reads again.
+     */
+    private void pong(ChannelHandlerContext ctx, PingWebSocketFrame ping) {
+        if (!channel.isWritable()) {
+            ping.release();
+            droppedPongs++;
+            if (droppedPongs == 1 || droppedPongs % 100_000 == 0) {
+                long dropped = droppedPongs;
+                LOG.log(Level.DEBUG, () -> "WebSocket peer " + target + " pings faster than it reads; "
+                        + dropped + " pongs dropped so far");
+            }
+            return;
+        }
+        long size = 2L + ping.content().readableBytes();
+        queued.addAndGet(size);
+        ctx.writeAndFlush(new PongWebSocketFrame(ping.content())).addListener(w -> queued.addAndGet(-size));
     }
 
     private void queueData(Object message) {
@@ -266,6 +297,10 @@ final class NettyWebSocket extends ChannelInboundHandlerAdapter implements WebSo
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (closeTimer != null) {
+            closeTimer.cancel(false);
+            closeTimer = null;
+        }
         if (terminated) {
             return;
         }

@@ -20,7 +20,10 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** Opens WebSockets with Netty's RFC 6455 handshaker, frame codec and frame aggregator. */
 final class NettyWebSocketConnector implements WebSocketConnector {
@@ -62,9 +65,21 @@ final class NettyWebSocketConnector implements WebSocketConnector {
                 .addLast("http", new HttpClientCodec())
                 .addLast("ws-aggregator", new WebSocketFrameAggregator(maxMessageSize))
                 .addLast("ws-handshake", handshake));
+        AtomicReference<ScheduledFuture<?>> timer = new AtomicReference<>();
+        AtomicBoolean settled = new AtomicBoolean();
         result.whenComplete((s, e) -> {
+            // the outcome is known: the handshake timer must not keep the listener (and the caller's
+            // client) reachable until it would have fired
+            settled.set(true);
+            ScheduledFuture<?> t = timer.get();
+            if (t != null) {
+                t.cancel(false);
+            }
             if (e != null) {
                 connected.cancel(false); // closes a channel still connecting
+                if (connected.isDone() && !connected.isCompletedExceptionally()) {
+                    connected.join().close(); // cancelled or failed during the upgrade: drop the socket now
+                }
             }
         });
         connected.whenComplete((ch, err) -> {
@@ -82,8 +97,12 @@ final class NettyWebSocketConnector implements WebSocketConnector {
                     handshake.fail(new ConnectTimeoutException(ep.target(), timeout));
                     return;
                 }
-                ch.eventLoop().schedule(() -> handshake.fail(new ConnectTimeoutException(ep.target(), timeout)),
-                        left, TimeUnit.NANOSECONDS);
+                ScheduledFuture<?> t = ch.eventLoop().schedule(
+                        () -> handshake.fail(new ConnectTimeoutException(ep.target(), timeout)), left, TimeUnit.NANOSECONDS);
+                timer.set(t);
+                if (settled.get()) {
+                    t.cancel(false); // the outcome came first
+                }
                 handshake.start(ch);
             });
         });

@@ -4,6 +4,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
@@ -15,6 +16,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.netty.util.ReferenceCountUtil;
 import io.noa.realtime.HandshakeException;
+import io.noa.realtime.LimitExceededException;
 import io.noa.realtime.RealtimeException;
 import io.noa.realtime.TransportException;
 import io.noa.realtime.spi.WebSocketListener;
@@ -28,6 +30,9 @@ import java.util.concurrent.CompletableFuture;
  * callback.
  */
 final class WebSocketHandshake extends ChannelInboundHandlerAdapter {
+    /** Netty's {@code HttpClientCodec} default bound on one header line and on the whole head. */
+    static final int MAX_HEAD_LINE = 8192;
+
     private final WebSocketClientHandshaker handshaker;
     private final WebSocketListener listener;
     private final Endpoint endpoint;
@@ -62,7 +67,10 @@ final class WebSocketHandshake extends ChannelInboundHandlerAdapter {
                 return; // a refused upgrade's body, or a late answer after a timeout
             }
             HttpResponse r = (HttpResponse) msg;
-            if (r.decoderResult().isFailure()) {
+            if (r.decoderResult().isFailure() && r.decoderResult().cause() instanceof TooLongFrameException) {
+                fail(new LimitExceededException("The response head of the WebSocket upgrade from " + endpoint.target(),
+                        "the netty transport's response head limit", MAX_HEAD_LINE));
+            } else if (r.decoderResult().isFailure()) {
                 fail(Errors.io(endpoint.target(), "reading the WebSocket upgrade response from", r.decoderResult().cause()));
             } else if (!r.status().equals(HttpResponseStatus.SWITCHING_PROTOCOLS)) {
                 fail(new HandshakeException(endpoint.target(), r.status().code(), r.status().reasonPhrase()));
