@@ -8,6 +8,7 @@ import io.noa.realtime.ConnectionState;
 import io.noa.realtime.RealtimeException;
 import io.noa.realtime.StateChange;
 import io.noa.realtime.spi.Transport;
+import io.noa.realtime.testkit.ChaosProxy;
 import io.noa.realtime.ws.RealtimeClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -245,6 +247,36 @@ abstract class SocketIoScenarios {
             assertThat(changes).extracting(StateChange::to).containsExactly(ConnectionState.CONNECTED);
             assertThat(get(c.emitWithAck("echo", "still here")).path("args").get(0).asText()).isEqualTo("still here");
             assertThat(fast.hook("/stats").path("connects").asInt()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aSilentLinkIsDeadAfterPingIntervalPlusPingTimeoutAndTheReconnectReReadsAuth() throws Exception {
+        try (SocketIoTestServer fast = SocketIoTestServer.start(Duration.ofMillis(1000), Duration.ofMillis(500));
+                ChaosProxy proxy = ChaosProxy.start(fast.uri().getPort())) {
+            AtomicInteger tokens = new AtomicInteger();
+            List<String> reasons = new CopyOnWriteArrayList<>();
+            RealtimeClient c = RealtimeClient.builder(proxy.proxied(fast.uri())).protocol(SocketIo.v5())
+                    .transport(transport).authSupplier(() -> Map.of("token", "t-link" + tokens.incrementAndGet()))
+                    .reconnectionDelay(Duration.ofMillis(100)).timeout(Duration.ofSeconds(3)).build();
+            toClose.add(c);
+            c.onDisconnect(reasons::add);
+            c.respond("server:ping", data -> Map.of("pong", true));
+            await().atMost(WAIT).until(c::isConnected);
+            // a frame other than a ping arrives last (the ack), then silence: the window slides from it
+            assertThat(get(c.emitWithAck("echo", "last words")).path("args").get(0).asText()).isEqualTo("last words");
+
+            proxy.blackHole(true); // the socket stays open, nothing arrives: only the missing pings tell
+            await().atMost(WAIT).until(() -> c.state() == ConnectionState.RECONNECTING);
+            assertThat(reasons).containsExactly("ping timeout");
+            proxy.blackHole(false);
+
+            await().atMost(WAIT).until(c::isConnected);
+            int n = tokens.get();
+            assertThat(n).isGreaterThanOrEqualTo(2);
+            // the server knows the live socket by the token of the last attempt
+            assertThat(fast.hook("/ask?user=link" + n + "&event=server:ping").path("answer").path("pong").asBoolean())
+                    .isTrue();
         }
     }
 
