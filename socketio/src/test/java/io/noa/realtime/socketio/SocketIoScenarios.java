@@ -192,6 +192,24 @@ abstract class SocketIoScenarios {
     }
 
     @Test
+    void aResponderMayAnswerLaterWithACompletionStage() {
+        RealtimeClient alice = user("alice");
+        java.util.concurrent.CompletableFuture<Object> later = new java.util.concurrent.CompletableFuture<>();
+        AtomicInteger asked = new AtomicInteger();
+        alice.respond("server:ping", data -> {
+            asked.incrementAndGet();
+            return later;
+        });
+        java.util.concurrent.CompletableFuture<JsonNode> reply = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> server.hook("/ask?user=alice&event=server:ping"));
+        await().atMost(WAIT).until(() -> asked.get() == 1); // asked, not answered yet
+
+        later.complete(Map.of("pong", "later"));
+
+        assertThat(reply.join().path("answer").path("pong").asText()).isEqualTo("later");
+    }
+
+    @Test
     void aNamedNamespaceConnectsWithAuthAndKeepsItsPacketsApart() throws Exception {
         RealtimeClient admin = client(server, SocketIo.v5().namespace("/admin"), Map.of("token", "t-root"));
         RealtimeClient main = user("alice");
