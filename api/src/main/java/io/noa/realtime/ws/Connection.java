@@ -70,6 +70,7 @@ final class Connection implements WebSocketListener, WireProtocol.Context, AckLe
     private ScheduledFuture<?> handshakeTimer;
     private ScheduledFuture<?> heartbeatTimer;
     private ScheduledFuture<?> livenessTimer;
+    private long livenessArm;
 
     Connection(Owner owner, Transport transport, RealtimeOptions options, String target, JsonNode auth,
             BooleanSupplier mayRead) {
@@ -407,9 +408,36 @@ final class Connection implements WebSocketListener, WireProtocol.Context, AckLe
         if (livenessTimer != null) {
             livenessTimer.cancel(false);
         }
-        long armedAt = System.nanoTime();
-        livenessTimer = transport.scheduler().schedule(() -> checkTraffic(armedAt, timeout), timeout.toMillis(),
+        long arm = ++livenessArm;
+        livenessTimer = transport.scheduler().schedule(() -> checkLiveness(arm, timeout), timeout.toMillis(),
                 TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The window of {@link #expectTrafficWithin} slides: a frame that arrived meanwhile moves it to
+     * that frame (the timer is re-armed for the rest), so the link is dead only after
+     * {@code timeout} of silence, whatever arrived last.
+     */
+    private void checkLiveness(long arm, Duration timeout) {
+        long rest = timeout.toNanos() - (System.nanoTime() - lastInbound);
+        if (rest > 0) {
+            synchronized (lock) {
+                if (arm == livenessArm && !ended.get()) {
+                    livenessTimer = transport.scheduler().schedule(() -> checkLiveness(arm, timeout), rest,
+                            TimeUnit.NANOSECONDS);
+                }
+            }
+            return;
+        }
+        boolean current;
+        synchronized (lock) {
+            current = arm == livenessArm;
+        }
+        if (current && !ended.get()) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "No frame from " + target + " within " + timeout.toMillis()
+                    + " ms; closing the silent link");
+            end("ping timeout", new IdleTimeoutException(target, timeout), true);
+        }
     }
 
     @Override

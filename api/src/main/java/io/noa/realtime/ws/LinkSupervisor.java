@@ -7,9 +7,11 @@ import io.noa.realtime.ConnectionStateMachine;
 import io.noa.realtime.RealtimeException;
 import io.noa.realtime.RetryPolicy;
 import io.noa.realtime.event.EventBus;
+import io.noa.realtime.internal.Futures;
 import io.noa.realtime.spi.Transport;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -243,6 +245,17 @@ final class LinkSupervisor implements Connection.Owner {
                         answer = responder.apply(data);
                     } catch (RuntimeException e) {
                         callbacks.errorNow(e);
+                        return;
+                    }
+                    if (answer instanceof CompletionStage) { // answered when it completes, on the same link
+                        ((CompletionStage<?>) answer).whenComplete((value, err) -> {
+                            if (err != null) {
+                                callbacks.error(Futures.unwrap(err));
+                                callbacks.kick();
+                            } else {
+                                ledger.answer(c, ackId, options.codec().encode(value));
+                            }
+                        });
                         return;
                     }
                     ledger.answer(c, ackId, options.codec().encode(answer));

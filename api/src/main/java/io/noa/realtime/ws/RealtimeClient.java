@@ -160,7 +160,9 @@ public final class RealtimeClient implements AutoCloseable {
      * Answers inbound events that ask for an acknowledgement.
      *
      * @param event the event name
-     * @param responder computes the answer (any value the codec can serialize)
+     * @param responder computes the answer: any value the codec can serialize, or a
+     *     {@link java.util.concurrent.CompletionStage} of one (answered when it completes; if it
+     *     fails, the error goes to {@link #onError} and no answer is sent)
      * @return closing it removes the responder
      */
     public Subscription respond(String event, Function<JsonNode, ?> responder) {

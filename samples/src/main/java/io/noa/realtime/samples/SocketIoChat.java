@@ -1,0 +1,79 @@
+package io.noa.realtime.samples;
+
+import io.noa.realtime.socketio.SocketIo;
+import io.noa.realtime.socketio.SocketIoConnectException;
+import io.noa.realtime.spi.Transport;
+import io.noa.realtime.spi.Transports;
+import io.noa.realtime.ws.RealtimeClient;
+import io.noa.realtime.ws.TypingIndicator;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A chat line client for a real Socket.IO server (npm {@code socket.io} 4.x) speaking the guide's
+ * events: {@code room:join}, {@code message:send} / {@code message:new}, {@code typing:start} /
+ * {@code typing:stop}, and the server's own acked {@code server:ping}. Start the test server of
+ * module {@code socketio} by hand first:
+ *
+ * <pre>
+ * cd socketio/src/test/resources/sio-server &amp;&amp; npm ci &amp;&amp; node server.js 3000
+ * </pre>
+ *
+ * <p>Then: {@code mvn -q -pl samples -am -DskipTests package exec:java
+ * -Dsample.main=io.noa.realtime.samples.SocketIoChat -Dexec.args="alice general"}. Each line you
+ * type goes to the room and is acknowledged; {@code /quit} ends.
+ */
+public final class SocketIoChat {
+    private SocketIoChat() {}
+
+    /**
+     * Runs the chat.
+     *
+     * @param args user name (token {@code t-<user>} on the test server), room, optional server URL
+     *     (default {@code ws://127.0.0.1:3000})
+     * @throws Exception if it fails
+     */
+    public static void main(String[] args) throws Exception {
+        String user = args.length > 0 ? args[0] : "alice";
+        String room = args.length > 1 ? args[1] : "general";
+        URI url = URI.create(args.length > 2 ? args[2] : "ws://127.0.0.1:3000");
+
+        try (Transport transport = Transports.load();
+                RealtimeClient chat = RealtimeClient.builder(url)
+                        .protocol(SocketIo.v5())                          // the one line that picks Socket.IO
+                        .transport(transport)
+                        .authSupplier(() -> Map.of("token", "t-" + user)) // CONNECT auth, re-read on every reconnect
+                        .reconnectionDelay(Duration.ofSeconds(1))
+                        .reconnectionDelayMax(Duration.ofSeconds(5))
+                        .build()) {
+            chat.onError(e -> {
+                if (e instanceof SocketIoConnectException) {               // CONNECT_ERROR: no reconnect
+                    SocketIoConnectException refused = (SocketIoConnectException) e;
+                    System.out.println("refused: " + refused.serverMessage() + " " + refused.data());
+                } else {
+                    System.out.println("error: " + e.getMessage());
+                }
+            });
+            chat.on("message:new", m -> System.out.println(m.path("userId").asText() + ": " + m.path("content").asText()));
+            chat.respond("server:ping", data -> Map.of("pong", user));      // the server's acked emits
+            TypingIndicator typing = chat.typing(room);
+            typing.onChange(users -> System.out.println("typing: " + users));
+
+            chat.rooms().join(room).get(10, TimeUnit.SECONDS);              // acked room:join
+            System.out.println("joined " + room + " as " + user + "; type lines, /quit to end");
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            for (String line; (line = in.readLine()) != null && !line.equals("/quit"); ) {
+                typing.startTyping();
+                String id = chat.emitWithAck("message:send", Map.of("roomId", room, "content", line))
+                        .get(10, TimeUnit.SECONDS).path("id").asText();      // acked by the server
+                typing.stopTyping();
+                System.out.println("(sent " + id + ")");
+            }
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package io.noa.realtime.socketio;
+
+import io.noa.realtime.ws.WireProtocol;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Objects;
+
+/**
+ * Socket.IO v5 over Engine.IO v4, WebSocket transport only: the protocol of the npm
+ * {@code socket.io} server (4.x) and of the guide's client.
+ *
+ * <pre>{@code
+ * RealtimeClient ws = RealtimeClient.builder(URI.create("ws://localhost:3000"))
+ *     .protocol(SocketIo.v5())                  // or SocketIo.v5().namespace("/admin")
+ *     .auth(Map.of("token", "auth-token"))      // sent in CONNECT, re-read on every reconnect
+ *     .build();
+ * }</pre>
+ *
+ * <p>On the wire: the client opens {@code ws://host:port/socket.io/?EIO=4&transport=websocket}
+ * (the URL's own path is replaced by {@link #path(String)}; its query is kept), waits for the
+ * Engine.IO open packet, sends CONNECT to its namespace with the auth payload (a JSON object, or
+ * none) and is connected when the server answers CONNECT. The server drives the heartbeat: each
+ * Engine.IO ping is answered with a pong at once, the client never pings (no WebSocket pings
+ * either, so {@code heartbeatInterval} and {@code pongTimeout} do not apply), and a link that
+ * stays silent for {@code pingInterval + pingTimeout} (from the open packet) is dropped and
+ * reconnected. A CONNECT_ERROR fails the client with {@link SocketIoConnectException} and no
+ * reconnect.
+ *
+ * <p>Events map one to one: {@code emit("message:send", data)} sends
+ * {@code 42["message:send",data]}; with an acknowledgement {@code 42<id>[...]}, answered by an
+ * ACK {@code 43<id>[answer]}. An inbound event with one argument delivers that argument, with
+ * none JSON null, with several a JSON array of them. An acknowledgement whose single argument is
+ * an object with a non-null {@code error} field completes the emit exceptionally (the guide's
+ * convention for a refused {@code room:join}). The server's own acked emits are answered through
+ * {@code RealtimeClient.respond(event, handler)}.
+ *
+ * <p>Not in this version: binary attachments (BINARY_EVENT, BINARY_ACK; an inbound one is reported
+ * as a protocol error), several namespaces over one link (one client = one namespace = one
+ * link), connection-state recovery (a {@code pid} from the server is only used to strip the
+ * offsets it appends), long-polling, and refusing a frame over the server's {@code maxPayload}
+ * on send (the server closes the link instead). Instances are immutable and thread-safe.
+ */
+public final class SocketIo implements WireProtocol {
+    private static final SocketIo V5 = new SocketIo("/", "/socket.io/");
+
+    private final String namespace;
+    private final String path;
+
+    private SocketIo(String namespace, String path) {
+        this.namespace = namespace;
+        this.path = path;
+    }
+
+    /**
+     * Socket.IO v5 to the main namespace {@code "/"} under the path {@code /socket.io/}.
+     *
+     * @return the protocol
+     */
+    public static SocketIo v5() {
+        return V5;
+    }
+
+    /**
+     * The same protocol to another namespace.
+     *
+     * @param namespace starts with {@code /}, e.g. {@code "/admin"}; without comma
+     * @return a new protocol
+     */
+    public SocketIo namespace(String namespace) {
+        Objects.requireNonNull(namespace, "namespace");
+        if (!namespace.startsWith("/") || namespace.indexOf(',') >= 0) {
+            throw new IllegalArgumentException("namespace must start with '/' and contain no ',': '" + namespace
+                    + "'");
+        }
+        return new SocketIo(namespace, path);
+    }
+
+    /**
+     * The same protocol under another server path (the server's {@code path} option).
+     *
+     * @param path e.g. {@code "/socket.io/"} (the default) or {@code "/rt/"}
+     * @return a new protocol
+     */
+    public SocketIo path(String path) {
+        Objects.requireNonNull(path, "path");
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException("path must start with '/': '" + path + "'");
+        }
+        return new SocketIo(namespace, path.endsWith("/") ? path : path + "/");
+    }
+
+    /**
+     * The namespace this protocol connects to.
+     *
+     * @return e.g. {@code "/"}
+     */
+    public String namespace() {
+        return namespace;
+    }
+
+    /**
+     * The server path.
+     *
+     * @return e.g. {@code "/socket.io/"}
+     */
+    public String path() {
+        return path;
+    }
+
+    @Override
+    public String name() {
+        return "socket.io-v5";
+    }
+
+    @Override
+    public Session open(Context context) {
+        return new SocketIoSession(context, namespace);
+    }
+
+    /**
+     * The Engine.IO URI: {@code ws} or {@code wss} ({@code http}/{@code https} are mapped), the
+     * configured path, the URL's query plus {@code EIO=4&transport=websocket}.
+     */
+    @Override
+    public URI connectUri(URI configured) {
+        String scheme = configured.getScheme() == null ? "ws" : configured.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (scheme.equals("http")) {
+            scheme = "ws";
+        } else if (scheme.equals("https")) {
+            scheme = "wss";
+        }
+        String query = configured.getRawQuery();
+        String engine = "EIO=4&transport=websocket";
+        String q = query == null || query.isEmpty() ? engine : query + "&" + engine;
+        try {
+            return new URI(scheme + "://" + configured.getRawAuthority() + path + "?" + q);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("Cannot build the Socket.IO URI for " + configured.getHost(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SocketIo{v5, namespace=" + namespace + ", path=" + path + "}";
+    }
+}

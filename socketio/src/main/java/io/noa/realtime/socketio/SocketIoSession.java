@@ -1,0 +1,293 @@
+package io.noa.realtime.socketio;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import io.noa.realtime.HandshakeException;
+import io.noa.realtime.ProtocolException;
+import io.noa.realtime.RealtimeException;
+import io.noa.realtime.ws.WireProtocol;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One Socket.IO link: Engine.IO open and heartbeat, the CONNECT handshake to one namespace, and
+ * the packet codec. Called serially by the client (see {@link WireProtocol.Session}); holds the
+ * connection's session ids but never prints them.
+ */
+final class SocketIoSession implements WireProtocol.Session {
+    // Engine.IO packet types (first character of a frame)
+    private static final char EIO_OPEN = '0';
+    private static final char EIO_CLOSE = '1';
+    private static final char EIO_PING = '2';
+    private static final char EIO_PONG = '3';
+    private static final char EIO_MESSAGE = '4';
+    private static final char EIO_NOOP = '6';
+    // Socket.IO packet types (second character of an Engine.IO message)
+    private static final int CONNECT = 0;
+    private static final int DISCONNECT = 1;
+    private static final int EVENT = 2;
+    private static final int ACK = 3;
+    private static final int CONNECT_ERROR = 4;
+    private static final int BINARY_EVENT = 5;
+    private static final int BINARY_ACK = 6;
+    /** Longest ack id we parse: 15 digits always fits a long. */
+    private static final int MAX_ID_DIGITS = 15;
+
+    private final WireProtocol.Context ctx;
+    private final ObjectMapper mapper;
+    private final String namespace;
+    /** {@code ""} for the main namespace, else {@code "/name,"}: what follows the packet type. */
+    private final String nspPrefix;
+    private final AtomicLong ackIds = new AtomicLong();
+    private boolean opened;
+    private boolean connected;
+    /** Set when the server has connection-state recovery on: events then carry an offset to strip. */
+    private boolean recoveryOn;
+    private Duration silenceAllowed = Duration.ZERO;
+
+    SocketIoSession(WireProtocol.Context ctx, String namespace) {
+        this.ctx = ctx;
+        this.mapper = ctx.codec().mapper();
+        this.namespace = namespace;
+        this.nspPrefix = namespace.equals("/") ? "" : namespace + ",";
+    }
+
+    @Override
+    public void onOpen() {
+        // the server speaks first (the Engine.IO open packet); the client's connect timeout runs meanwhile
+    }
+
+    @Override
+    public void onText(CharSequence text) {
+        String frame = text.toString();
+        if (frame.isEmpty()) {
+            ctx.protocolError(new ProtocolException("Empty Engine.IO frame from " + ctx.target()));
+            return;
+        }
+        switch (frame.charAt(0)) {
+            case EIO_OPEN:
+                onEngineOpen(frame);
+                return;
+            case EIO_PING:
+                ctx.send(frame.length() == 1 ? "3" : "3" + frame.substring(1));
+                if (opened) {
+                    ctx.expectTrafficWithin(silenceAllowed);
+                }
+                return;
+            case EIO_MESSAGE:
+                onSocketPacket(frame);
+                return;
+            case EIO_PONG:
+            case EIO_NOOP:
+                return;
+            case EIO_CLOSE:
+                // the WebSocket close follows; the client reconnects then
+                return;
+            default:
+                ctx.protocolError(new ProtocolException("Unknown Engine.IO packet from " + ctx.target() + ": "
+                        + excerpt(frame)));
+        }
+    }
+
+    private void onEngineOpen(String frame) {
+        if (opened) {
+            ctx.protocolError(new ProtocolException("A second Engine.IO open packet from " + ctx.target()));
+            return;
+        }
+        JsonNode open = readJson(frame, 1);
+        if (open == null || !open.isObject()) {
+            ctx.handshakeFailed(new HandshakeException(ctx.target(), 0,
+                    "malformed Engine.IO open packet; is this a Socket.IO 3/4 server (EIO=4)?"));
+            return;
+        }
+        opened = true;
+        long interval = open.path("pingInterval").asLong(25_000);
+        long timeout = open.path("pingTimeout").asLong(20_000);
+        silenceAllowed = Duration.ofMillis(Math.max(1, interval) + Math.max(0, timeout));
+        ctx.expectTrafficWithin(silenceAllowed);
+        JsonNode auth = ctx.auth();
+        if (auth == null || auth.isNull() || auth.isMissingNode()) {
+            ctx.send("40" + nspPrefix);
+        } else if (auth.isObject()) {
+            ctx.send("40" + nspPrefix + write(auth));
+        } else {
+            ctx.handshakeFailed(new HandshakeException(ctx.target(), 0,
+                    "Socket.IO auth must be a JSON object (a Map or a bean), was a " + auth.getNodeType()));
+        }
+    }
+
+    private void onSocketPacket(String frame) {
+        int i = 1;
+        if (frame.length() < 2 || frame.charAt(1) < '0' || frame.charAt(1) > '6') {
+            ctx.protocolError(malformed(frame, "unknown Socket.IO packet type"));
+            return;
+        }
+        int type = frame.charAt(i++) - '0';
+        if (type == BINARY_EVENT || type == BINARY_ACK) {
+            ctx.protocolError(new ProtocolException("Socket.IO binary attachments (BINARY_EVENT, BINARY_ACK) are not"
+                    + " supported by this client version; received one from " + ctx.target()
+                    + ": send JSON payloads (base64 for bytes)"));
+            return;
+        }
+        String nsp = "/";
+        if (i < frame.length() && frame.charAt(i) == '/') {
+            int comma = frame.indexOf(',', i);
+            int end = comma < 0 ? frame.length() : comma;
+            nsp = frame.substring(i, end);
+            i = comma < 0 ? end : end + 1;
+        }
+        if (!nsp.equals(namespace)) {
+            return; // a packet for another namespace of the same link: not ours
+        }
+        long ackId = -1;
+        int digitsStart = i;
+        while (i < frame.length() && frame.charAt(i) >= '0' && frame.charAt(i) <= '9') {
+            i++;
+        }
+        if (i > digitsStart) {
+            if (i - digitsStart > MAX_ID_DIGITS) {
+                ctx.protocolError(malformed(frame, "acknowledgement id too long"));
+                return;
+            }
+            ackId = Long.parseLong(frame, digitsStart, i, 10);
+        }
+        JsonNode payload = i < frame.length() ? readJson(frame, i) : MissingNode.getInstance();
+        if (payload == null) {
+            ctx.protocolError(malformed(frame, "payload is not JSON"));
+            return;
+        }
+        switch (type) {
+            case CONNECT:
+                onConnect(payload);
+                return;
+            case CONNECT_ERROR:
+                ctx.handshakeFailed(new SocketIoConnectException(ctx.target(), namespace,
+                        payload.path("message").asText(payload.isTextual() ? payload.asText() : "connection refused"),
+                        payload.path("data")));
+                return;
+            case DISCONNECT:
+                connected = false;
+                ctx.serverDisconnected("io server disconnect");
+                return;
+            case EVENT:
+                onEvent(frame, payload, ackId);
+                return;
+            case ACK:
+                onAck(frame, payload, ackId);
+                return;
+            default:
+                ctx.protocolError(malformed(frame, "unexpected packet type " + type));
+        }
+    }
+
+    private void onConnect(JsonNode payload) {
+        if (connected) {
+            return;
+        }
+        connected = true;
+        recoveryOn = payload.hasNonNull("pid");
+        ctx.handshakeSucceeded(payload.path("sid").asText(""));
+    }
+
+    private void onEvent(String frame, JsonNode payload, long ackId) {
+        if (!payload.isArray() || payload.isEmpty() || !payload.get(0).isTextual()) {
+            ctx.protocolError(malformed(frame, "an EVENT must be a JSON array starting with the event name"));
+            return;
+        }
+        int argsEnd = payload.size();
+        if (recoveryOn && ackId < 0 && argsEnd > 1 && payload.get(argsEnd - 1).isTextual()) {
+            argsEnd--; // the offset the server appends when connection-state recovery is on
+        }
+        ctx.event(payload.get(0).asText(), args((ArrayNode) payload, 1, argsEnd), ackId);
+    }
+
+    private void onAck(String frame, JsonNode payload, long ackId) {
+        if (ackId < 0 || !payload.isArray()) {
+            ctx.protocolError(malformed(frame, "an ACK needs an id and a JSON array"));
+            return;
+        }
+        JsonNode data = args((ArrayNode) payload, 0, payload.size());
+        JsonNode error = data.isObject() ? data.get("error") : null;
+        if (error != null && !error.isNull()) {
+            String msg = error.isTextual() ? error.asText() : error.path("message").asText(error.toString());
+            ctx.ackError(ackId, new RealtimeException("The server answered with an error: " + excerpt(msg)));
+        } else {
+            ctx.ack(ackId, data);
+        }
+    }
+
+    /** One argument as is, none as JSON null, several as an array. */
+    private JsonNode args(ArrayNode array, int from, int to) {
+        int n = to - from;
+        if (n <= 0) {
+            return mapper.nullNode();
+        }
+        if (n == 1) {
+            return array.get(from);
+        }
+        ArrayNode out = mapper.createArrayNode();
+        for (int k = from; k < to; k++) {
+            out.add(array.get(k));
+        }
+        return out;
+    }
+
+    @Override
+    public String encodeEvent(String event, JsonNode data, long ackId) {
+        ArrayNode a = mapper.createArrayNode();
+        a.add(event);
+        a.add(data == null ? mapper.nullNode() : data);
+        return "42" + nspPrefix + (ackId >= 0 ? Long.toString(ackId) : "") + write(a);
+    }
+
+    @Override
+    public String encodeAck(long ackId, JsonNode data) {
+        ArrayNode a = mapper.createArrayNode();
+        a.add(data == null ? mapper.nullNode() : data);
+        return "43" + nspPrefix + ackId + write(a);
+    }
+
+    @Override
+    public long nextAckId() {
+        return ackIds.getAndIncrement();
+    }
+
+    @Override
+    public WireProtocol.Heartbeat heartbeat() {
+        return WireProtocol.Heartbeat.SERVER_DRIVEN;
+    }
+
+    @Override
+    public String closingFrame() {
+        return "41" + nspPrefix;
+    }
+
+    private JsonNode readJson(String frame, int from) {
+        try {
+            return mapper.readTree(frame.substring(from));
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private String write(JsonNode node) {
+        try {
+            return mapper.writeValueAsString(node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private ProtocolException malformed(String frame, String what) {
+        return new ProtocolException("Malformed Socket.IO packet from " + ctx.target() + " (" + what + "): "
+                + excerpt(frame));
+    }
+
+    private static String excerpt(String s) {
+        return s.length() <= 120 ? s : s.substring(0, 120) + "…";
+    }
+}

@@ -1,0 +1,115 @@
+// The guide's Socket.IO server side, on socket.io 4.8.4, for noa-realtime's socketio tests.
+//
+//   node server.js [port] [pingIntervalMs] [pingTimeoutMs]
+//
+// Listens on 127.0.0.1 (port 0 = ephemeral) and prints "LISTENING <port>" once ready.
+// Auth middleware: auth.token must be "t-<user>"; anything else is refused with
+// CONNECT_ERROR {message: "unauthorized", data: {code: 401, reason: "bad token"}}.
+// Namespaces "/" and "/admin" (same middleware). Test hooks over plain HTTP on the same port:
+//   GET /kick?user=U                   server-side disconnect(true) of U's sockets
+//   GET /ask?user=U&event=E[&nsp=/admin] emits E with an ack to U's socket and answers its reply
+//   GET /stats                         {"connections": n, "connects": total CONNECTs so far}
+'use strict';
+const http = require('http');
+const { Server } = require('socket.io');
+
+const port = Number(process.argv[2] || process.env.PORT || 3000);
+const pingInterval = Number(process.argv[3] || 25000);
+const pingTimeout = Number(process.argv[4] || 20000);
+let connects = 0;
+let nextMessageId = 1;
+
+const httpServer = http.createServer(async (req, res) => {
+  const url = new URL(req.url, 'http://localhost');
+  const reply = (status, body) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
+  const user = url.searchParams.get('user');
+  const nsp = io.of(url.searchParams.get('nsp') || '/');
+  const sockets = [...nsp.sockets.values()].filter((s) => s.data.userId === user);
+  if (url.pathname === '/kick') {
+    sockets.forEach((s) => s.disconnect(true));
+    return reply(200, { kicked: sockets.length });
+  }
+  if (url.pathname === '/ask') {
+    if (sockets.length === 0) return reply(404, { error: 'no such user' });
+    try {
+      const answer = await sockets[0].timeout(5000).emitWithAck(url.searchParams.get('event'), { from: 'server', n: 42 });
+      return reply(200, { answer });
+    } catch (e) {
+      return reply(504, { error: String(e && e.message) });
+    }
+  }
+  if (url.pathname === '/stats') {
+    return reply(200, { connections: io.of('/').sockets.size, connects });
+  }
+  reply(404, { error: 'not found' });
+});
+
+const io = new Server(httpServer, { pingInterval, pingTimeout, transports: ['websocket'] });
+
+function authenticate(socket, next) {
+  const token = socket.handshake.auth && socket.handshake.auth.token;
+  if (typeof token === 'string' && token.startsWith('t-') && token.length > 2) {
+    socket.data.userId = token.substring(2);
+    return next();
+  }
+  const err = new Error('unauthorized');
+  err.data = { code: 401, reason: 'bad token' };
+  next(err);
+}
+
+function guideHandlers(socket) {
+  connects++;
+  const userId = socket.data.userId;
+  const ack = (cb, value) => { if (typeof cb === 'function') cb(value); };
+
+  socket.on('room:join', (data, cb) => {
+    const roomId = data && data.roomId;
+    if (typeof roomId !== 'string' || roomId === '') return ack(cb, { error: { message: 'roomId missing' } });
+    socket.join(roomId);
+    socket.to(roomId).emit('room:join', { roomId, userId });
+    ack(cb, { ok: true, roomId });
+  });
+  socket.on('room:leave', (data, cb) => {
+    const roomId = data && data.roomId;
+    socket.leave(roomId);
+    socket.to(roomId).emit('room:leave', { roomId, userId });
+    ack(cb, { ok: true, roomId });
+  });
+  socket.on('message:send', (data, cb) => {
+    const roomId = data && data.roomId;
+    const id = 'm' + nextMessageId++;
+    socket.to(roomId).emit('message:new', { roomId, userId, id, content: data.content });
+    ack(cb, { ok: true, id });
+  });
+  socket.on('presence:update', (data) => {
+    const rooms = [...socket.rooms].filter((r) => r !== socket.id);
+    if (rooms.length === 0) return;
+    socket.to(rooms).emit('presence:update', {
+      userId, status: data && data.status, metadata: (data && data.metadata) || {}, lastSeen: Date.now(),
+    });
+  });
+  for (const event of ['typing:start', 'typing:stop']) {
+    socket.on(event, (data) => {
+      const roomId = data && data.roomId;
+      if (typeof roomId === 'string') socket.to(roomId).emit(event, { roomId, userId });
+    });
+  }
+  socket.on('echo', (...args) => {
+    const cb = typeof args[args.length - 1] === 'function' ? args.pop() : null;
+    ack(cb, { nsp: socket.nsp.name, args });
+  });
+}
+
+for (const name of ['/', '/admin']) {
+  io.of(name).use(authenticate);
+  io.of(name).on('connection', guideHandlers);
+}
+
+httpServer.listen(port, '127.0.0.1', () => {
+  console.log('LISTENING ' + httpServer.address().port);
+});
+process.stdin.on('end', () => process.exit(0)); // the test's JVM went away
+process.stdin.resume();
