@@ -85,6 +85,7 @@ public final class SseClient implements AutoCloseable {
     private final CopyOnWriteArrayList<Runnable> openHandlers = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<Runnable> closeHandlers = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<Consumer<? super Throwable>> errorHandlers = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<Consumer<? super String>> commentHandlers = new CopyOnWriteArrayList<>();
     private final Object lock = new Object();
     private final Consumer<SseEvent> deliver = this::deliver;
     private final String headTimeoutSetting = "SseClientOptions.Builder.responseHeadTimeout";
@@ -206,6 +207,21 @@ public final class SseClient implements AutoCloseable {
      */
     public Subscription onError(Consumer<? super Throwable> handler) {
         return add(errorHandlers, handler);
+    }
+
+    /**
+     * Receives comment lines ({@code ": text"}): heartbeats, or a provider's progress notes such
+     * as OpenRouter's {@code : OPENROUTER PROCESSING}. Comments never become events; every
+     * comment, with or without a listener, also counts as liveness for the idle timeout.
+     * Delivered serially and in order with the other callbacks of this client.
+     *
+     * @param handler receives the text after the colon, one leading space removed
+     *     ({@code "OPENROUTER PROCESSING"}, {@code "heartbeat"}, or {@code ""} for a bare
+     *     {@code ":"})
+     * @return closing it removes the handler
+     */
+    public Subscription onComment(Consumer<? super String> handler) {
+        return add(commentHandlers, handler);
     }
 
     /**
@@ -478,7 +494,13 @@ public final class SseClient implements AutoCloseable {
 
         @Override
         public void onComment(String comment) {
-            // liveness only: the idle timeout already counts every byte
+            // liveness is already counted (the idle timeout counts every byte); nothing to do unless someone listens
+            if (commentHandlers.isEmpty()) {
+                return;
+            }
+            for (Consumer<? super String> h : commentHandlers) {
+                callbacks.execute(h, comment);
+            }
         }
 
         @Override

@@ -116,6 +116,50 @@ public abstract class SseClientContract extends TransportContractSupport {
     }
 
     /**
+     * Contract: {@code onComment} receives comment lines (heartbeats, a provider's
+     * {@code : OPENROUTER PROCESSING}) without their colon, in order with the events, and they
+     * never become events; closing the subscription stops them.
+     */
+    @Test
+    public void commentsReachOnCommentInOrderWithEvents() {
+        try (MockInferenceServer server = MockInferenceServer.start()) {
+            server.enqueue(MockResponse.stream()
+                    .write(": OPENROUTER PROCESSING\n\n")
+                    .write("data: one\n\n")
+                    .write(":heartbeat\n:\n")
+                    .write("data: two\n\n").stall().end());
+            try (SseClient sse = client(server.baseUri().resolve("/events")).build()) {
+                List<String> seen = new CopyOnWriteArrayList<>();
+                sse.onComment(c -> seen.add("comment:" + c));
+                sse.onEvent(e -> seen.add("event:" + e.data()));
+                sse.connect();
+                await().atMost(WAIT).until(() -> seen.size() >= 5);
+                assertThat(seen).containsExactly("comment:OPENROUTER PROCESSING", "event:one",
+                        "comment:heartbeat", "comment:", "event:two");
+            }
+        }
+        try (EventStreamServer server = EventStreamServer.builder().heartbeatEvery(Duration.ofMillis(50)).start();
+                SseClient sse = client(server.uri()).build()) {
+            List<String> comments = new CopyOnWriteArrayList<>();
+            io.noa.realtime.Subscription sub = sse.onComment(comments::add);
+            sse.connect();
+            await().atMost(WAIT).until(() -> comments.size() >= 3);
+            assertThat(comments).allMatch("heartbeat"::equals);
+            sub.close();
+            int after = comments.size();
+            int before = server.totalConnections();
+            server.publish("x");
+            AtomicInteger events = new AtomicInteger();
+            sse.onMessage(e -> events.incrementAndGet());
+            server.publish("y");
+            await().atMost(WAIT).until(() -> events.get() >= 1);
+            // callbacks are serial: one already running when close() returned may still land
+            assertThat(comments.size()).isLessThanOrEqualTo(after + 1);
+            assertThat(server.totalConnections()).isEqualTo(before);
+        }
+    }
+
+    /**
      * Contract: 204 and a wrong {@code Content-Type} stop the client (FAILED) with a clear error
      * and no reconnect.
      *
