@@ -225,7 +225,7 @@ final class HttpExchange {
             byte[] bytes = prefix.bytes();
             if (bytes.length > max) {
                 throw new StreamFormatException("The JSON body from " + target + " is larger than " + max
-                        + " bytes (maxEventSize); raise maxEventSize if such answers are expected", null);
+                        + " bytes; raise StreamingChat.Builder.maxEventSize if such answers are expected", null);
             }
             return bytes;
         });

@@ -69,6 +69,8 @@ import java.util.function.Consumer;
  */
 public final class SseClient implements AutoCloseable {
     private static final String MESSAGE = "message";
+    /** The public setting of both parser bounds, named in their {@code LimitExceededException}. */
+    static final String MAX_EVENT_SIZE = "SseClientOptions.Builder.maxEventSize";
 
     private final SseClientOptions options;
     private final Transport transport;
@@ -416,7 +418,7 @@ public final class SseClient implements AutoCloseable {
         private volatile long openedAt;
 
         Attempt() {
-            parser = new SseParser(this, options.maxLineSize, options.maxEventSize);
+            parser = new SseParser(this, options.maxLineSize, options.maxEventSize, MAX_EVENT_SIZE, MAX_EVENT_SIZE);
             parser.lastEventId(lastEventId);
         }
 
