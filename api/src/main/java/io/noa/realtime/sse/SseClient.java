@@ -3,6 +3,7 @@ package io.noa.realtime.sse;
 import io.noa.realtime.ConnectionState;
 import io.noa.realtime.ConnectionStateMachine;
 import io.noa.realtime.HttpStatusException;
+import io.noa.realtime.LimitExceededException;
 import io.noa.realtime.RetryPolicy;
 import io.noa.realtime.StateChange;
 import io.noa.realtime.Subscription;
@@ -60,7 +61,10 @@ import java.util.function.Consumer;
  *
  * <p>The client stops for good (state
  * {@link ConnectionState#FAILED}) on 204, on a missing or wrong {@code Content-Type}, on a 4xx
- * other than 408/429, and when the retry policy is exhausted; {@link #disconnect()} stops it
+ * other than 408/429, on a line or event larger than
+ * {@link SseClientOptions.Builder#maxEventSize maxEventSize} (a
+ * {@link io.noa.realtime.LimitExceededException} naming that setting: a reconnect would only
+ * have the server replay the same event), and when the retry policy is exhausted; {@link #disconnect()} stops it
  * without failure. Redirects are followed. Any byte, heartbeat comments included, resets the idle
  * timeout; a silent connection is dropped and replaced.
  *
@@ -522,7 +526,10 @@ public final class SseClient implements AutoCloseable {
 
         @Override
         public void onFailure(Throwable error, boolean afterOpen) {
-            failed(error, afterOpen || RetryPolicy.isRetryable(error));
+            // An event over maxEventSize stops the client, as RetryPolicy.isRetryable says of limit
+            // errors: a reconnect sends the same Last-Event-ID, so the server replays the same
+            // event and the client would loop for ever.
+            failed(error, !(error instanceof LimitExceededException) && (afterOpen || RetryPolicy.isRetryable(error)));
         }
 
         private void failed(Throwable error, boolean retryable) {
