@@ -129,7 +129,8 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
             return;
         }
         request.body(body);
-        SseParser parser = new SseParser(this, settings.maxEventSize(), settings.maxEventSize());
+        SseParser parser = new SseParser(this, settings.maxEventSize(), settings.maxEventSize(),
+                "StreamingChat.Builder.maxEventSize", "StreamingChat.Builder.maxEventSize");
         EventStreamCall c = EventStreamCall.builder(settings.transport(), request.build(), parser, this)
                 .mayRead(mayRead).idleTimeout(settings.idleTimeout()).jsonDocuments(settings.maxEventSize())
                 .responseHeadTimeout(settings.responseHeadTimeout(), "StreamingChat.Builder.responseHeadTimeout")

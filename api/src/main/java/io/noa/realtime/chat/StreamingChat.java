@@ -800,7 +800,11 @@ public final class StreamingChat implements AutoCloseable {
         }
 
         /**
-         * The largest SSE event or line accepted (default 1 MiB).
+         * The largest SSE event or line accepted (default 1 MiB), and the largest whole JSON
+         * answer. A larger event or line ends the message in ERROR with a
+         * {@link io.noa.realtime.LimitExceededException} whose setting is
+         * {@code "StreamingChat.Builder.maxEventSize"}; it is not retried (the server has
+         * answered).
          *
          * @param bytes at least 1024
          * @return this builder

@@ -16,6 +16,8 @@ final class EventAssembler {
 
     private final SseParser.Handler handler;
     private final int maxEventBytes;
+    /** The user-facing setting named when {@link #maxEventBytes} is exceeded. */
+    private final String eventSetting;
 
     private byte[] data = EMPTY;
     private int dataLen;
@@ -28,8 +30,9 @@ final class EventAssembler {
     // the "last event ID string": written only under the parser's monitor, readable by any thread
     private volatile String lastEventId;
 
-    EventAssembler(SseParser.Handler handler, int maxEventBytes) {
+    EventAssembler(SseParser.Handler handler, int maxEventBytes, String eventSetting) {
         this.handler = handler;
+        this.eventSetting = eventSetting;
         this.maxEventBytes = maxEventBytes;
     }
 
@@ -113,7 +116,7 @@ final class EventAssembler {
     private void appendData(byte[] a, int from, int n) {
         // dataLen counts the "\n" after every earlier line, so dataLen + n is the dispatched size.
         if ((long) dataLen + n > maxEventBytes) {
-            throw new LimitExceededException("SSE event data", "maxEventBytes", maxEventBytes);
+            throw new LimitExceededException("SSE event data", eventSetting, maxEventBytes);
         }
         int needed = dataLen + n + 1;
         if (needed > data.length) {

@@ -41,7 +41,8 @@ final class HttpExchange {
 
     /**
      * The request to send next if {@code resp} is a redirect to follow: 301/302/303/307/308 with
-     * a {@code Location}. A 303 (and a 301/302 answering a POST) becomes a GET without body.
+     * a {@code Location} that is not empty (an empty or blank one counts as missing, so the 3xx
+     * is the final response and becomes an {@link io.noa.realtime.HttpStatusException}). A 303 (and a 301/302 answering a POST) becomes a GET without body.
      * Every credential header is dropped when a redirect leaves the origin (scheme, host or port
      * changes): every name {@link Redaction#isSecretHeader(String)} knows ({@code Authorization},
      * cookies, {@code x-api-key}, {@code api-key}, {@code apikey}, {@code api_key},
@@ -62,7 +63,9 @@ final class HttpExchange {
             return Optional.empty();
         }
         String location = resp.headers().first("Location").orElse(null);
-        if (location == null) {
+        if (location == null || location.isBlank()) {
+            // An empty Location is no Location: URI.resolve("") would name the parent path and the
+            // user would see a misleading 404 (or a redirect loop) instead of this 3xx.
             return Optional.empty();
         }
         if (hops >= MAX_REDIRECTS) {
@@ -225,7 +228,7 @@ final class HttpExchange {
             byte[] bytes = prefix.bytes();
             if (bytes.length > max) {
                 throw new StreamFormatException("The JSON body from " + target + " is larger than " + max
-                        + " bytes (maxEventSize); raise maxEventSize if such answers are expected", null);
+                        + " bytes; raise StreamingChat.Builder.maxEventSize if such answers are expected", null);
             }
             return bytes;
         });

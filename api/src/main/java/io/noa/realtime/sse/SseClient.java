@@ -3,6 +3,7 @@ package io.noa.realtime.sse;
 import io.noa.realtime.ConnectionState;
 import io.noa.realtime.ConnectionStateMachine;
 import io.noa.realtime.HttpStatusException;
+import io.noa.realtime.LimitExceededException;
 import io.noa.realtime.RetryPolicy;
 import io.noa.realtime.StateChange;
 import io.noa.realtime.Subscription;
@@ -60,7 +61,10 @@ import java.util.function.Consumer;
  *
  * <p>The client stops for good (state
  * {@link ConnectionState#FAILED}) on 204, on a missing or wrong {@code Content-Type}, on a 4xx
- * other than 408/429, and when the retry policy is exhausted; {@link #disconnect()} stops it
+ * other than 408/429, on a line or event larger than
+ * {@link SseClientOptions.Builder#maxEventSize maxEventSize} (a
+ * {@link io.noa.realtime.LimitExceededException} naming that setting: a reconnect would only
+ * have the server replay the same event), and when the retry policy is exhausted; {@link #disconnect()} stops it
  * without failure. Redirects are followed. Any byte, heartbeat comments included, resets the idle
  * timeout; a silent connection is dropped and replaced.
  *
@@ -69,6 +73,8 @@ import java.util.function.Consumer;
  */
 public final class SseClient implements AutoCloseable {
     private static final String MESSAGE = "message";
+    /** The public setting of both parser bounds, named in their {@code LimitExceededException}. */
+    static final String MAX_EVENT_SIZE = "SseClientOptions.Builder.maxEventSize";
 
     private final SseClientOptions options;
     private final Transport transport;
@@ -85,6 +91,7 @@ public final class SseClient implements AutoCloseable {
     private final CopyOnWriteArrayList<Runnable> openHandlers = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<Runnable> closeHandlers = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<Consumer<? super Throwable>> errorHandlers = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<Consumer<? super String>> commentHandlers = new CopyOnWriteArrayList<>();
     private final Object lock = new Object();
     private final Consumer<SseEvent> deliver = this::deliver;
     private final String headTimeoutSetting = "SseClientOptions.Builder.responseHeadTimeout";
@@ -206,6 +213,21 @@ public final class SseClient implements AutoCloseable {
      */
     public Subscription onError(Consumer<? super Throwable> handler) {
         return add(errorHandlers, handler);
+    }
+
+    /**
+     * Receives comment lines ({@code ": text"}): heartbeats, or a provider's progress notes such
+     * as OpenRouter's {@code : OPENROUTER PROCESSING}. Comments never become events; every
+     * comment, with or without a listener, also counts as liveness for the idle timeout.
+     * Delivered serially and in order with the other callbacks of this client.
+     *
+     * @param handler receives the text after the colon, one leading space removed
+     *     ({@code "OPENROUTER PROCESSING"}, {@code "heartbeat"}, or {@code ""} for a bare
+     *     {@code ":"})
+     * @return closing it removes the handler
+     */
+    public Subscription onComment(Consumer<? super String> handler) {
+        return add(commentHandlers, handler);
     }
 
     /**
@@ -400,7 +422,7 @@ public final class SseClient implements AutoCloseable {
         private volatile long openedAt;
 
         Attempt() {
-            parser = new SseParser(this, options.maxLineSize, options.maxEventSize);
+            parser = new SseParser(this, options.maxLineSize, options.maxEventSize, MAX_EVENT_SIZE, MAX_EVENT_SIZE);
             parser.lastEventId(lastEventId);
         }
 
@@ -478,7 +500,13 @@ public final class SseClient implements AutoCloseable {
 
         @Override
         public void onComment(String comment) {
-            // liveness only: the idle timeout already counts every byte
+            // liveness is already counted (the idle timeout counts every byte); nothing to do unless someone listens
+            if (commentHandlers.isEmpty()) {
+                return;
+            }
+            for (Consumer<? super String> h : commentHandlers) {
+                callbacks.execute(h, comment);
+            }
         }
 
         @Override
@@ -498,7 +526,10 @@ public final class SseClient implements AutoCloseable {
 
         @Override
         public void onFailure(Throwable error, boolean afterOpen) {
-            failed(error, afterOpen || RetryPolicy.isRetryable(error));
+            // An event over maxEventSize stops the client, as RetryPolicy.isRetryable says of limit
+            // errors: a reconnect sends the same Last-Event-ID, so the server replays the same
+            // event and the client would loop for ever.
+            failed(error, !(error instanceof LimitExceededException) && (afterOpen || RetryPolicy.isRetryable(error)));
         }
 
         private void failed(Throwable error, boolean retryable) {

@@ -348,8 +348,12 @@ public final class SseClientOptions {
         }
 
         /**
-         * The largest event data and line accepted (default 1 MiB); a larger one fails the
-         * connection with {@link io.noa.realtime.LimitExceededException} and reconnects.
+         * The largest event data and line accepted (default 1 MiB). A larger one stops the client
+         * for good: state {@link io.noa.realtime.ConnectionState#FAILED FAILED}, with a
+         * {@link io.noa.realtime.LimitExceededException} (to {@code onError} and in the state
+         * change) whose {@link io.noa.realtime.LimitExceededException#setting() setting} is
+         * {@code "SseClientOptions.Builder.maxEventSize"}. It does not reconnect: the reconnect
+         * would send the same {@code Last-Event-ID} and the server would replay the same event.
          *
          * @param bytes at least 1024
          * @return this builder

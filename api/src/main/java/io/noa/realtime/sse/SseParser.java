@@ -97,6 +97,7 @@ public final class SseParser {
     private static final int KEEP_ON_RESET = 64 * 1024;
 
     private final int maxLineBytes;
+    private final String lineSetting;
 
     // line splitting
     private byte[] line = EMPTY;
@@ -127,7 +128,25 @@ public final class SseParser {
      * @throws IllegalArgumentException if a bound is not positive
      */
     public SseParser(Handler handler, int maxLineBytes, int maxEventBytes) {
+        this(handler, maxLineBytes, maxEventBytes, "maxLineBytes", "maxEventBytes");
+    }
+
+    /**
+     * Creates a parser whose {@link LimitExceededException}s name the settings its owner exposes
+     * to users, so that the message says what to raise: an {@link SseClient} passes
+     * {@code "SseClientOptions.Builder.maxEventSize"} for both.
+     *
+     * @param handler receives events, comments, retry values and unknown fields
+     * @param maxLineBytes the longest line accepted, in bytes, without its line end
+     * @param maxEventBytes the largest event data accepted, in UTF-8 bytes
+     * @param lineSetting the user-facing setting that controls {@code maxLineBytes}
+     * @param eventSetting the user-facing setting that controls {@code maxEventBytes}
+     * @throws IllegalArgumentException if a bound is not positive
+     */
+    public SseParser(Handler handler, int maxLineBytes, int maxEventBytes, String lineSetting, String eventSetting) {
         Objects.requireNonNull(handler, "handler");
+        this.lineSetting = Objects.requireNonNull(lineSetting, "lineSetting");
+        Objects.requireNonNull(eventSetting, "eventSetting");
         if (maxLineBytes <= 0) {
             throw new IllegalArgumentException("maxLineBytes must be positive: " + maxLineBytes);
         }
@@ -135,7 +154,7 @@ public final class SseParser {
             throw new IllegalArgumentException("maxEventBytes must be positive: " + maxEventBytes);
         }
         this.maxLineBytes = maxLineBytes;
-        this.events = new EventAssembler(handler, maxEventBytes);
+        this.events = new EventAssembler(handler, maxEventBytes, eventSetting);
     }
 
     /**
@@ -369,7 +388,7 @@ public final class SseParser {
     }
 
     private LimitExceededException lineTooLong() {
-        return new LimitExceededException("SSE line", "maxLineBytes", maxLineBytes);
+        return new LimitExceededException("SSE line", lineSetting, maxLineBytes);
     }
 
 }

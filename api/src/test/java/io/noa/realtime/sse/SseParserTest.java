@@ -426,6 +426,29 @@ class SseParserTest {
     }
 
     @Test
+    void limitErrorsNameTheSettingsTheOwnerPassed() {
+        parser = new SseParser(rec, 10, 100, "Owner.Builder.maxLine", "Owner.Builder.maxEvent");
+        assertThatThrownBy(() -> feed("data: 12345\n\n"))
+                .isInstanceOfSatisfying(LimitExceededException.class, e -> {
+                    assertThat(e.setting()).isEqualTo("Owner.Builder.maxLine");
+                    assertThat(e.limit()).isEqualTo(10);
+                })
+                .hasMessageContaining("raise 'Owner.Builder.maxLine'")
+                .hasMessageNotContaining("maxLineBytes");
+        rec.events.clear();
+        parser = new SseParser(rec, 100, 10, "Owner.Builder.maxLine", "Owner.Builder.maxEvent");
+        assertThatThrownBy(() -> feed("data: 12345\ndata: 67890\n\n"))
+                .isInstanceOfSatisfying(LimitExceededException.class,
+                        e -> assertThat(e.setting()).isEqualTo("Owner.Builder.maxEvent"))
+                .hasMessageContaining("raise 'Owner.Builder.maxEvent'")
+                .hasMessageNotContaining("maxEventBytes");
+        assertThatThrownBy(() -> new SseParser(rec, 10, 10, null, "x")).isInstanceOf(NullPointerException.class)
+                .hasMessage("lineSetting");
+        assertThatThrownBy(() -> new SseParser(rec, 10, 10, "x", null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("eventSetting");
+    }
+
+    @Test
     void afterALimitErrorFeedIsRefusedUntilReset() {
         parser = new SseParser(rec, 100, 10);
         feed("id: 7\ndata: ok\n\n");

@@ -149,6 +149,38 @@ public abstract class HostileHttpContract extends TransportContractSupport {
         }
     }
 
+    /**
+     * Contract: a 307 or 301 with an empty {@code Location:} is treated like one without
+     * {@code Location}: the redirect is not followed (no request for the parent path, no
+     * "too many redirects") and the error is an {@link HttpStatusException} with that status.
+     *
+     * @throws Exception on a test failure
+     */
+    @Test
+    public void emptyLocationIsNotFollowed() throws Exception {
+        try (HostileServer origin = HostileServer.start(HostileServer.redirect(307, ""))) {
+            SseClient sse = SseClient.builder(origin.uri("/v1/events")).transport(newTransport())
+                    .retryPolicy(RetryPolicy.none()).build();
+            List<Throwable> errors = new CopyOnWriteArrayList<>();
+            sse.onError(errors::add);
+            sse.connect();
+            await().atMost(WAIT).until(() -> sse.state() == ConnectionState.FAILED);
+            await().atMost(WAIT).until(() -> !errors.isEmpty());
+            sse.close();
+            assertThat(errors).singleElement().isInstanceOfSatisfying(HttpStatusException.class,
+                    e -> assertThat(e.status()).isEqualTo(307));
+            assertThat(origin.requestHeads()).singleElement().satisfies(h -> assertThat(h).startsWith("GET /v1/events "));
+        }
+        try (HostileServer origin = HostileServer.start(HostileServer.redirect(301, ""));
+                StreamingChat chat = chat(origin.uri(PATH)).build()) {
+            StreamingMessage m = awaitEnd(chat, chat.sendMessage(List.of(Message.user("hi"))));
+            assertThat(m.state()).isEqualTo(StreamingMessage.State.ERROR);
+            assertThat(m.failure()).hasValueSatisfying(e -> assertThat(e).isInstanceOfSatisfying(HttpStatusException.class,
+                    h -> assertThat(h.status()).isEqualTo(301)));
+            assertThat(origin.requestHeads()).singleElement().satisfies(h -> assertThat(h).startsWith("POST " + PATH + " "));
+        }
+    }
+
     // ---------------------------------------------------------------- defect 3
 
     private static RetryPolicy growing() {

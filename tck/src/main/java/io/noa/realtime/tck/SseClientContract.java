@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.noa.realtime.ConnectionState;
 import io.noa.realtime.HttpStatusException;
 import io.noa.realtime.IdleTimeoutException;
+import io.noa.realtime.LimitExceededException;
 import io.noa.realtime.RetryPolicy;
 import io.noa.realtime.StreamFormatException;
 import io.noa.realtime.sse.SseClient;
@@ -112,6 +113,108 @@ public abstract class SseClientContract extends TransportContractSupport {
             Thread.sleep(2_000);
             assertThat(server.totalConnections()).isEqualTo(1);
             assertThat(sse.state()).isEqualTo(ConnectionState.CONNECTED);
+        }
+    }
+
+    /**
+     * Contract: {@code onComment} receives comment lines (heartbeats, a provider's
+     * {@code : OPENROUTER PROCESSING}) without their colon, in order with the events, and they
+     * never become events; closing the subscription stops them.
+     */
+    @Test
+    public void commentsReachOnCommentInOrderWithEvents() {
+        try (MockInferenceServer server = MockInferenceServer.start()) {
+            server.enqueue(MockResponse.stream()
+                    .write(": OPENROUTER PROCESSING\n\n")
+                    .write("data: one\n\n")
+                    .write(":heartbeat\n:\n")
+                    .write("data: two\n\n").stall().end());
+            try (SseClient sse = client(server.baseUri().resolve("/events")).build()) {
+                List<String> seen = new CopyOnWriteArrayList<>();
+                sse.onComment(c -> seen.add("comment:" + c));
+                sse.onEvent(e -> seen.add("event:" + e.data()));
+                sse.connect();
+                await().atMost(WAIT).until(() -> seen.size() >= 5);
+                assertThat(seen).containsExactly("comment:OPENROUTER PROCESSING", "event:one",
+                        "comment:heartbeat", "comment:", "event:two");
+            }
+        }
+        try (EventStreamServer server = EventStreamServer.builder().heartbeatEvery(Duration.ofMillis(50)).start();
+                SseClient sse = client(server.uri()).build()) {
+            List<String> comments = new CopyOnWriteArrayList<>();
+            io.noa.realtime.Subscription sub = sse.onComment(comments::add);
+            sse.connect();
+            await().atMost(WAIT).until(() -> comments.size() >= 3);
+            assertThat(comments).allMatch("heartbeat"::equals);
+            sub.close();
+            int after = comments.size();
+            int before = server.totalConnections();
+            server.publish("x");
+            AtomicInteger events = new AtomicInteger();
+            sse.onMessage(e -> events.incrementAndGet());
+            server.publish("y");
+            await().atMost(WAIT).until(() -> events.get() >= 1);
+            // callbacks are serial: one already running when close() returned may still land
+            assertThat(comments.size()).isLessThanOrEqualTo(after + 1);
+            assertThat(server.totalConnections()).isEqualTo(before);
+        }
+    }
+
+    /**
+     * Contract: an event larger than {@code maxEventSize} stops the client (FAILED) with a
+     * {@link LimitExceededException} naming the public setting
+     * {@code SseClientOptions.Builder.maxEventSize}, and does not reconnect: a server that replays
+     * the same oversized event after {@code Last-Event-ID} must not cause an endless loop.
+     */
+    @Test
+    public void oversizedEventStopsTheClientNamingMaxEventSize() {
+        try (EventStreamServer server = EventStreamServer.builder().historySize(10).start();
+                SseClient sse = client(server.uri()).maxEventSize(1024).build()) {
+            List<String> got = new CopyOnWriteArrayList<>();
+            List<Throwable> errors = new CopyOnWriteArrayList<>();
+            List<io.noa.realtime.StateChange> changes = new CopyOnWriteArrayList<>();
+            sse.onMessage(e -> got.add(e.data()));
+            sse.onError(errors::add);
+            sse.onStateChange(changes::add);
+            sse.connect();
+            await().atMost(WAIT).until(() -> server.connectionCount() == 1);
+            server.publish("small");
+            await().atMost(WAIT).until(() -> got.contains("small"));
+            server.publish("x".repeat(2000));
+            await().atMost(WAIT).until(() -> sse.state() == ConnectionState.FAILED);
+            assertThat(errors).singleElement().isInstanceOfSatisfying(LimitExceededException.class, e -> {
+                assertThat(e.setting()).isEqualTo("SseClientOptions.Builder.maxEventSize");
+                assertThat(e.limit()).isEqualTo(1024);
+                assertThat(e.getMessage()).contains("SseClientOptions.Builder.maxEventSize")
+                        .doesNotContain("maxEventBytes").doesNotContain("maxLineBytes");
+            });
+            await().atMost(WAIT).until(() -> changes.stream().anyMatch(c -> c.to() == ConnectionState.FAILED));
+            assertThat(changes).filteredOn(c -> c.to() == ConnectionState.FAILED).singleElement()
+                    .satisfies(c -> assertThat(c.cause()).containsInstanceOf(LimitExceededException.class));
+            assertThat(changes).noneMatch(c -> c.to() == ConnectionState.RECONNECTING);
+            assertThat(server.totalConnections()).isEqualTo(1);
+            assertThat(got).containsExactly("small");
+        }
+    }
+
+    /**
+     * Contract: a line longer than {@code maxEventSize} (here a comment, so no event data at all)
+     * is reported naming {@code SseClientOptions.Builder.maxEventSize} too, and stops the client.
+     */
+    @Test
+    public void oversizedLineNamesMaxEventSize() {
+        try (MockInferenceServer server = MockInferenceServer.start()) {
+            server.enqueue(MockResponse.stream().write(":" + "c".repeat(3000) + "\n\n").stall().end());
+            try (SseClient sse = client(server.baseUri().resolve("/events")).maxEventSize(1024).build()) {
+                List<Throwable> errors = new CopyOnWriteArrayList<>();
+                sse.onError(errors::add);
+                sse.connect();
+                await().atMost(WAIT).until(() -> sse.state() == ConnectionState.FAILED);
+                await().atMost(WAIT).until(() -> !errors.isEmpty());
+                assertThat(errors).singleElement().isInstanceOfSatisfying(LimitExceededException.class,
+                        e -> assertThat(e.setting()).isEqualTo("SseClientOptions.Builder.maxEventSize"));
+                assertThat(server.requests()).hasSize(1);
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.noa.realtime.HttpStatusException;
+import io.noa.realtime.LimitExceededException;
 import io.noa.realtime.RetryPolicy;
 import io.noa.realtime.StreamFormatException;
 import io.noa.realtime.chat.ChatRequest;
@@ -234,7 +235,28 @@ public abstract class StreamingChatContract extends TransportContractSupport {
             StreamingMessage tooLarge = awaitDone(chat, chat.sendMessage(List.of(Message.user("long"))));
             assertThat(tooLarge.state()).isEqualTo(StreamingMessage.State.ERROR);
             assertThat(tooLarge.failure()).hasValueSatisfying(e -> assertThat(e)
-                    .isInstanceOf(StreamFormatException.class).hasMessageContaining("maxEventSize"));
+                    .isInstanceOf(StreamFormatException.class).hasMessageContaining("StreamingChat.Builder.maxEventSize"));
+        }
+    }
+
+    /**
+     * Contract: a streamed event larger than {@code maxEventSize} ends the message in ERROR with
+     * a {@link LimitExceededException} naming the public setting
+     * {@code StreamingChat.Builder.maxEventSize} (not a parser parameter); no retry.
+     */
+    @Test
+    public void oversizedEventNamesStreamingChatMaxEventSize() {
+        try (MockInferenceServer server = MockInferenceServer.start();
+                StreamingChat chat = chat(server.chatUri()).maxEventSize(1024).build()) {
+            server.enqueue(MockResponse.stream().write("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\""
+                    + "x".repeat(2000) + "\"}}]}\n\n").stall().end());
+            StreamingMessage tooLarge = awaitDone(chat, chat.sendMessage(List.of(Message.user("long"))));
+            assertThat(tooLarge.state()).isEqualTo(StreamingMessage.State.ERROR);
+            assertThat(tooLarge.failure()).hasValueSatisfying(e -> assertThat(e)
+                    .isInstanceOfSatisfying(LimitExceededException.class,
+                            l -> assertThat(l.setting()).isEqualTo("StreamingChat.Builder.maxEventSize"))
+                    .hasMessageContaining("StreamingChat.Builder.maxEventSize"));
+            assertThat(server.requests()).hasSize(1);
         }
     }
 
