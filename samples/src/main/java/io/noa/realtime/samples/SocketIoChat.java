@@ -44,23 +44,7 @@ public final class SocketIoChat {
         URI url = URI.create(args.length > 2 ? args[2] : "ws://127.0.0.1:3000");
 
         try (Transport transport = Transports.load();
-                RealtimeClient chat = RealtimeClient.builder(url)
-                        .protocol(SocketIo.v5())                          // the one line that picks Socket.IO
-                        .transport(transport)
-                        .authSupplier(() -> Map.of("token", "t-" + user)) // CONNECT auth, re-read on every reconnect
-                        .reconnectionDelay(Duration.ofSeconds(1))
-                        .reconnectionDelayMax(Duration.ofSeconds(5))
-                        .build()) {
-            chat.onError(e -> {
-                if (e instanceof SocketIoConnectException) {               // CONNECT_ERROR: no reconnect
-                    SocketIoConnectException refused = (SocketIoConnectException) e;
-                    System.out.println("refused: " + refused.serverMessage() + " " + refused.data());
-                } else {
-                    System.out.println("error: " + e.getMessage());
-                }
-            });
-            chat.on("message:new", m -> System.out.println(m.path("userId").asText() + ": " + m.path("content").asText()));
-            chat.respond("server:ping", data -> Map.of("pong", user));      // the server's acked emits
+                RealtimeClient chat = connect(url, transport, user)) {
             TypingIndicator typing = chat.typing(room);
             typing.onChange(users -> System.out.println("typing: " + users));
 
@@ -75,5 +59,37 @@ public final class SocketIoChat {
                 System.out.println("(sent " + id + ")");
             }
         }
+    }
+
+    /**
+     * A Socket.IO client of the test server: auth, CONNECT_ERROR reporting, the room's messages
+     * and the server's acked {@code server:ping}.
+     *
+     * @param url the server, e.g. {@code ws://127.0.0.1:3000}
+     * @param transport the transport
+     * @param user the user (token {@code t-<user>})
+     * @return the client, connecting
+     */
+    static RealtimeClient connect(URI url, Transport transport, String user) {
+        // region:socketio
+        RealtimeClient chat = RealtimeClient.builder(url)
+                .protocol(SocketIo.v5())                          // the one line that picks Socket.IO
+                .transport(transport)
+                .authSupplier(() -> Map.of("token", "t-" + user)) // CONNECT auth, re-read on every reconnect
+                .reconnectionDelay(Duration.ofSeconds(1))
+                .reconnectionDelayMax(Duration.ofSeconds(5))
+                .build();
+        chat.onError(e -> {
+            if (e instanceof SocketIoConnectException) {               // CONNECT_ERROR: no reconnect
+                SocketIoConnectException refused = (SocketIoConnectException) e;
+                System.out.println("refused: " + refused.serverMessage() + " " + refused.data());
+            } else {
+                System.out.println("error: " + e.getMessage());
+            }
+        });
+        chat.on("message:new", m -> System.out.println(m.path("userId").asText() + ": " + m.path("content").asText()));
+        chat.respond("server:ping", data -> Map.of("pong", user));      // the server's acked emits
+        // endregion:socketio
+        return chat;
     }
 }
