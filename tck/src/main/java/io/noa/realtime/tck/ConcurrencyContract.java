@@ -197,6 +197,8 @@ public abstract class ConcurrencyContract extends TransportContractSupport {
                         assertThat(m.isStreaming()).as("message %s after close", m.id()).isFalse();
                     }
                     assertThat(chat.activeStreams()).isZero();
+                    System.out.printf("[figure] %s chat round %d: %d calls + %d sendMessage ended exactly once%n",
+                            transport.name(), round, calls.size(), ids.size());
                 }
             } finally {
                 pool.shutdownNow();
@@ -213,6 +215,7 @@ public abstract class ConcurrencyContract extends TransportContractSupport {
      * @throws Exception on failure
      */
     @Test
+    @Tag("known-defect")
     public void chatStreamSubscribersEndWhenTheClientCloses() throws Exception {
         try (MockInferenceServer server = MockInferenceServer.builder()
                 .defaultReply("a b c d e f g h i j k l m n o p q r s t u v w x y z").tokenDelay(Duration.ofMillis(100))
@@ -427,6 +430,10 @@ public abstract class ConcurrencyContract extends TransportContractSupport {
                     }
                     assertThat(client.state()).isEqualTo(ConnectionState.CLOSED);
                     assertThat(acks).isNotEmpty();
+                    long answered = acks.values().stream().filter(f -> !f.isCompletedExceptionally()).count();
+                    System.out.printf("[figure] %s realtime round %d: %d emitWithAck completed exactly once (%d answered,"
+                            + " %d typed errors), %d proxied connections%n", transport.name(), round, acks.size(), answered,
+                            acks.size() - answered, proxy.totalConnections());
                 }
             } finally {
                 pool.shutdownNow();

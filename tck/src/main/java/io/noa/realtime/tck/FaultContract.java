@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * streams with ids (nothing lost, nothing repeated, order kept), and black-holed links (sockets
  * open, nothing gets through) detected by the SSE idle timeout and the WebSocket heartbeat.
  *
- * <p>200 cuts by default, {@code -Dnoa.soak=long} runs 1,000 (see {@link SoakSettings}).
+ * <p>100 cuts by default, {@code -Dnoa.soak=long} runs 1,000 (see {@link SoakSettings}).
  */
 @Tag("faults")
 public abstract class FaultContract extends TransportContractSupport {
@@ -52,7 +52,7 @@ public abstract class FaultContract extends TransportContractSupport {
      */
     @Test
     public void sseRandomCutsLoseNothingRepeatNothingAndKeepOrder() throws Exception {
-        int cuts = SoakSettings.pick("fault.cuts", 200, 1_000);
+        int cuts = SoakSettings.pick("fault.cuts", 100, 1_000);
         try (EventStreamServer server = EventStreamServer.builder().historySize(1_000_000).start();
                 ChaosProxy proxy = ChaosProxy.start(server.uri().getPort()).fragment(7);
                 SseClient sse = SseClient.builder(proxy.proxied(server.uri())).transport(newTransport())
@@ -102,6 +102,8 @@ public abstract class FaultContract extends TransportContractSupport {
                 expected.add("e" + i);
             }
             assertThat(got).as("events after %d random cuts", cuts).isEqualTo(expected);
+            System.out.printf("[figure] %d random cuts: %d events, 0 lost, 0 duplicated, in order; %d connections%n", cuts,
+                    total, server.totalConnections());
             assertThat(server.totalConnections()).isGreaterThan(cuts);
         }
     }

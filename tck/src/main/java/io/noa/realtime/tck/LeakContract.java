@@ -78,6 +78,7 @@ public abstract class LeakContract extends TransportContractSupport {
         serverIdle.run();
         awaitTransportThreadsGone();
         ResourceSnapshot before = ResourceSnapshot.take();
+        String fdsBefore = ResourceSnapshot.fdSummary();
         int n = cycles();
         for (int i = 0; i < n; i++) {
             once(ownTransport, cycle);
@@ -87,13 +88,17 @@ public abstract class LeakContract extends TransportContractSupport {
             ResourceSnapshot after = ResourceSnapshot.take();
             assertThat(after.threads()).as("our threads after %d cycles (before: %s)", n, before).isLessThanOrEqualTo(before.threads());
             if (before.fds() >= 0) {
-                assertThat(after.fds()).as("open fds after %d cycles (before: %s)", n, before)
+                assertThat(after.fds()).as("open fds after %d cycles (before: %s; by kind before %s, after %s)", n, before,
+                        fdsBefore, ResourceSnapshot.fdSummary())
                         .isLessThanOrEqualTo(before.fds() + FD_SLACK);
             }
             assertThat(after.heap()).as("heap after GC after %d cycles (before: %s)", n, before)
                     .isLessThanOrEqualTo(before.heap() + HEAP_SLACK_MB * 1024L * 1024L);
         });
-        System.gc();
+        ResourceSnapshot after = ResourceSnapshot.take();
+        System.out.printf("[figure] %d cycles (%s transport): threads %d -> %d, fds %d -> %d, heap after GC %d KiB -> %d KiB%n",
+                n, ownTransport ? "own" : "given", before.threads(), after.threads(), before.fds(), after.fds(),
+                before.heap() / 1024, after.heap() / 1024);
         assertThat(bufferLeaks()).as("buffer leaks reported by the transport").isEmpty();
     }
 
@@ -112,14 +117,20 @@ public abstract class LeakContract extends TransportContractSupport {
      * JDK's {@code HttpClient} has no {@code close()}, so the sockets it pooled go when it is
      * collected.
      */
-    private static void awaitWithGc(java.util.concurrent.Callable<Boolean> idle) {
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(() -> {
-            if (idle.call()) {
-                return true;
-            }
-            System.gc();
-            return false;
-        });
+    private static void awaitWithGc(java.util.function.IntSupplier open) {
+        try {
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(() -> {
+                if (open.getAsInt() == 0) {
+                    return true;
+                }
+                System.gc();
+                return false;
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("the server still sees " + open.getAsInt() + " connections open " + WAIT
+                    + " after the last client and transport were closed (with a GC every 250 ms); our threads: "
+                    + ResourceSnapshot.ourThreads() + ", fds by kind: " + ResourceSnapshot.fdSummary(), e);
+        }
     }
 
     /** The shared threads of a transport end a while after its last user closed; wait for that. */
@@ -189,9 +200,10 @@ public abstract class LeakContract extends TransportContractSupport {
      * @throws Exception on failure
      */
     @Test
+    @Tag("known-defect") // JDK: pooled connections of closed transports stay open, not in issue 17's list (see RELIABILITY.md)
     public void chatCyclesOnAGivenTransportLeakNothing() throws Exception {
         try (MockInferenceServer server = chatServer()) {
-            runCycles(false, t -> chatCycle(server, t), () -> awaitWithGc(() -> server.openConnections() == 0));
+            runCycles(false, t -> chatCycle(server, t), () -> awaitWithGc(server::openConnections));
         }
     }
 
@@ -201,9 +213,10 @@ public abstract class LeakContract extends TransportContractSupport {
      * @throws Exception on failure
      */
     @Test
+    @Tag("known-defect") // JDK: as above, plus issue 17 defect 13
     public void chatCyclesWithTheirOwnTransportLeakNothing() throws Exception {
         try (MockInferenceServer server = chatServer()) {
-            runCycles(true, t -> chatCycle(server, t), () -> awaitWithGc(() -> server.openConnections() == 0));
+            runCycles(true, t -> chatCycle(server, t), () -> awaitWithGc(server::openConnections));
         }
     }
 
@@ -215,7 +228,7 @@ public abstract class LeakContract extends TransportContractSupport {
     @Test
     public void sseCyclesOnAGivenTransportLeakNothing() throws Exception {
         try (EventStreamServer server = sseServer()) {
-            runCycles(false, t -> sseCycle(server, t), () -> awaitWithGc(() -> server.connectionCount() == 0));
+            runCycles(false, t -> sseCycle(server, t), () -> awaitWithGc(server::connectionCount));
         }
     }
 
@@ -227,7 +240,7 @@ public abstract class LeakContract extends TransportContractSupport {
     @Test
     public void sseCyclesWithTheirOwnTransportLeakNothing() throws Exception {
         try (EventStreamServer server = sseServer()) {
-            runCycles(true, t -> sseCycle(server, t), () -> awaitWithGc(() -> server.connectionCount() == 0));
+            runCycles(true, t -> sseCycle(server, t), () -> awaitWithGc(server::connectionCount));
         }
     }
 
@@ -237,9 +250,10 @@ public abstract class LeakContract extends TransportContractSupport {
      * @throws Exception on failure
      */
     @Test
+    @Tag("known-defect") // issue 17 defect 12
     public void realtimeCyclesOnAGivenTransportLeakNothing() throws Exception {
         try (RoomServer server = roomServer()) {
-            runCycles(false, t -> realtimeCycle(server, t), () -> awaitWithGc(() -> server.connectedClients() == 0));
+            runCycles(false, t -> realtimeCycle(server, t), () -> awaitWithGc(server::connectedClients));
         }
     }
 
@@ -250,9 +264,10 @@ public abstract class LeakContract extends TransportContractSupport {
      * @throws Exception on failure
      */
     @Test
+    @Tag("known-defect") // issue 17 defects 12 and 13
     public void realtimeCyclesWithTheirOwnTransportLeakNothing() throws Exception {
         try (RoomServer server = roomServer()) {
-            runCycles(true, t -> realtimeCycle(server, t), () -> awaitWithGc(() -> server.connectedClients() == 0));
+            runCycles(true, t -> realtimeCycle(server, t), () -> awaitWithGc(server::connectedClients));
         }
     }
 }

@@ -34,6 +34,31 @@ record ResourceSnapshot(int threads, int fds, long heap) {
         return fds == null ? -1 : fds.length;
     }
 
+    /**
+     * What the open file descriptors are, by kind (sockets, pipes, epoll, jars, ...), for failure
+     * messages.
+     */
+    static String fdSummary() {
+        java.util.Map<String, Integer> kinds = new java.util.TreeMap<>();
+        File[] fds = new File("/proc/self/fd").listFiles();
+        if (fds == null) {
+            return "no /proc/self/fd";
+        }
+        for (File fd : fds) {
+            String kind;
+            try {
+                String target = java.nio.file.Files.readSymbolicLink(fd.toPath()).toString();
+                int colon = target.indexOf(':');
+                kind = colon > 0 ? target.substring(0, target.indexOf(':') + 1) + (target.startsWith("anon_inode") ? target.substring(colon + 1) : "")
+                        : target.endsWith(".jar") ? "jar" : target.startsWith("/dev/") ? target : "file";
+            } catch (java.io.IOException | UnsupportedOperationException e) {
+                kind = "gone";
+            }
+            kinds.merge(kind, 1, Integer::sum);
+        }
+        return kinds.toString();
+    }
+
     static long heapAfterGc() {
         for (int i = 0; i < 4; i++) {
             System.gc();

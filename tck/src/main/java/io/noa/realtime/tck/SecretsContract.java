@@ -61,8 +61,9 @@ public abstract class SecretsContract extends TransportContractSupport {
     static final String QUERY_KEY = "PLANTED-querykey-903e";
     static final String WS_AUTH = "PLANTED-wsauth-4e1a";
     static final String WS_HEADER = "PLANTED-wsheader-a6d2";
+    static final String API_KEY_HEADER = "PLANTED-apikeyheader-19e7";
     private static final List<String> SECRETS = List.of(API_KEY, BEARER, X_API_KEY, MARKED, QUERY_KEY, WS_AUTH,
-            WS_HEADER);
+            WS_HEADER, API_KEY_HEADER);
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private final List<Object> inspected = new CopyOnWriteArrayList<>();
@@ -100,7 +101,8 @@ public abstract class SecretsContract extends TransportContractSupport {
 
     private StreamingChat chat(URI uri, Transport transport) {
         StreamingChat chat = StreamingChat.builder(withQueryKey(uri)).transport(transport).apiKey(API_KEY)
-                .model("mock-model").header("X-Api-Key", X_API_KEY).header("X-Custom-Secret", MARKED).build();
+                .model("mock-model").header("X-Api-Key", X_API_KEY).header("X-Custom-Secret", MARKED).header("api_key", API_KEY_HEADER)
+                .build();
         inspected.add(chat);
         return chat;
     }
@@ -108,7 +110,7 @@ public abstract class SecretsContract extends TransportContractSupport {
     private SseClient sse(URI uri, Transport transport) {
         SseClient sse = SseClient.builder(withQueryKey(uri)).transport(transport)
                 .header("Authorization", "Bearer " + BEARER).header("X-Api-Key", X_API_KEY)
-                .header("X-Custom-Secret", MARKED)
+                .header("X-Custom-Secret", MARKED).header("apikey", API_KEY_HEADER)
                 .retryPolicy(io.noa.realtime.RetryPolicy.builder().maxRetries(0).build()).build();
         inspected.add(sse);
         inspected.add(sse.options());
@@ -270,6 +272,38 @@ public abstract class SecretsContract extends TransportContractSupport {
             }
         }
         assertNoSecretAnywhere();
+    }
+
+    /**
+     * Contract: a redirect (302 and 307) to another origin carries no credential there: not the
+     * API key's {@code Authorization}, not {@code X-Api-Key}, {@code api_key}, {@code apikey}, not
+     * a header whose name marks it secret, for chat (with its POST body) and SSE (issue 17 defect 2).
+     *
+     * @throws Exception on failure
+     */
+    @Test
+    @Tag("known-defect")
+    public void crossOriginRedirectsDropEveryCredential() throws Exception {
+        Transport transport = newTransport();
+        for (int status : new int[] {302, 307}) {
+            try (HostileServer elsewhere = HostileServer.start(HostileServer.neverAnswers());
+                    HostileServer redirecting = HostileServer.start(
+                            HostileServer.redirect(status, elsewhere.uri("/landed").toString()));
+                    StreamingChat chat = chat(redirecting.uri("/v1/chat/completions"), transport);
+                    SseClient sse = sse(redirecting.uri("/events"), transport)) {
+                chat.send(ChatRequest.builder().message(Message.user("hello")).build());
+                sse.connect();
+                await().atMost(WAIT).until(() -> elsewhere.requestHeads().size() >= 2);
+                chat.cancelAll();
+                sse.disconnect();
+                for (String head : elsewhere.requestHeads()) {
+                    for (String secret : List.of(API_KEY, BEARER, X_API_KEY, MARKED, API_KEY_HEADER)) {
+                        assertThat(head).as("request sent to the other origin after a %d", status)
+                                .doesNotContain(secret);
+                    }
+                }
+            }
+        }
     }
 
     /**
