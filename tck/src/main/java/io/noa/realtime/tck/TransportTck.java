@@ -228,4 +228,76 @@ public abstract class TransportTck {
             return TransportTck.this.transport(options);
         }
     }
+
+    /**
+     * The leaks of pooled buffers the transport's own leak detector reported so far, checked by
+     * {@link LeakContract} after its cycles (e.g. Netty's {@code ResourceLeakDetector} at
+     * PARANOID); empty by default, for transports that pool no memory.
+     *
+     * @return the leak reports, empty for none
+     */
+    protected java.util.List<String> bufferLeaks() {
+        return java.util.List.of();
+    }
+
+    /** {@link ConcurrencyContract} for this transport. */
+    @Nested
+    class Concurrency extends ConcurrencyContract {
+        @Override
+        protected Transport transport() {
+            return TransportTck.this.transport();
+        }
+
+        @Override
+        protected Transport transport(TransportOptions options) {
+            return TransportTck.this.transport(options);
+        }
+    }
+
+    /** {@link LeakContract} for this transport. */
+    @Nested
+    class Leak extends LeakContract {
+        @Override
+        protected Transport transport() {
+            return TransportTck.this.transport();
+        }
+
+        @Override
+        protected Transport transport(TransportOptions options) {
+            return TransportTck.this.transport(options);
+        }
+
+        @Override
+        protected java.util.List<String> bufferLeaks() {
+            return TransportTck.this.bufferLeaks();
+        }
+    }
+
+    /** {@link FaultContract} for this transport. */
+    @Nested
+    class Faults extends FaultContract {
+        @Override
+        protected Transport transport() {
+            return TransportTck.this.transport();
+        }
+
+        @Override
+        protected Transport transport(TransportOptions options) {
+            return TransportTck.this.transport(options);
+        }
+    }
+
+    /** {@link SecretsContract} for this transport. */
+    @Nested
+    class Secrets extends SecretsContract {
+        @Override
+        protected Transport transport() {
+            return TransportTck.this.transport();
+        }
+
+        @Override
+        protected Transport transport(TransportOptions options) {
+            return TransportTck.this.transport(options);
+        }
+    }
 }
