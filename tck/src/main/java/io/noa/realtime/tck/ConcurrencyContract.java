@@ -215,7 +215,6 @@ public abstract class ConcurrencyContract extends TransportContractSupport {
      * @throws Exception on failure
      */
     @Test
-    @Tag("known-defect")
     public void chatStreamSubscribersEndWhenTheClientCloses() throws Exception {
         try (MockInferenceServer server = MockInferenceServer.builder()
                 .defaultReply("a b c d e f g h i j k l m n o p q r s t u v w x y z").tokenDelay(Duration.ofMillis(100))

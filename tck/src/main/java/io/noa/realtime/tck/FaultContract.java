@@ -134,7 +134,6 @@ public abstract class FaultContract extends TransportContractSupport {
      * hit a deadline; issue 17 defect 4 is its absence).
      */
     @Test
-    @Tag("known-defect")
     public void sseRecoversAfterABlackHoleEnds() {
         try (EventStreamServer server = EventStreamServer.builder().heartbeatEvery(Duration.ofMillis(100)).start();
                 ChaosProxy proxy = ChaosProxy.start(server.uri().getPort());

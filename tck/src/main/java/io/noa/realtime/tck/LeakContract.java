@@ -264,7 +264,6 @@ public abstract class LeakContract extends TransportContractSupport {
      * @throws Exception on failure
      */
     @Test
-    @Tag("known-defect") // issue 17 defects 12 and 13
     public void realtimeCyclesWithTheirOwnTransportLeakNothing() throws Exception {
         try (RoomServer server = roomServer()) {
             runCycles(true, t -> realtimeCycle(server, t), () -> awaitWithGc(server::connectedClients));

@@ -282,7 +282,6 @@ public abstract class SecretsContract extends TransportContractSupport {
      * @throws Exception on failure
      */
     @Test
-    @Tag("known-defect")
     public void crossOriginRedirectsDropEveryCredential() throws Exception {
         Transport transport = newTransport();
         for (int status : new int[] {302, 307}) {
@@ -314,7 +313,6 @@ public abstract class SecretsContract extends TransportContractSupport {
      * @throws Exception on failure
      */
     @Test
-    @Tag("known-defect")
     public void echoing401KeepsSecrets() throws Exception {
         Transport transport = newTransport();
         inspected.add(transport);
