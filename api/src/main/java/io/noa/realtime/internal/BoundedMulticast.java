@@ -90,8 +90,8 @@ public final class BoundedMulticast<T> implements Flow.Publisher<T> {
      */
     public void offer(T item) {
         Objects.requireNonNull(item, "item");
-        if (done) {
-            return;
+        if (done || subs.isEmpty()) {
+            return; // nobody subscribed: no iterator per item
         }
         for (Sub s : subs) {
             s.queue.offer(item);

@@ -67,6 +67,9 @@ public final class LatestValuePublisher<T> implements Flow.Publisher<T> {
                 return;
             }
             latest = value;
+            if (slots.isEmpty()) {
+                return; // the usual case per chunk: nobody follows this call, so no iterator either
+            }
             for (Slot s : slots) {
                 s.pending.set(value);
             }
