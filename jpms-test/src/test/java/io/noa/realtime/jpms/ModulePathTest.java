@@ -143,7 +143,10 @@ class ModulePathTest {
                 "--module-path", modulePath,
                 "-m", USER + "/" + USER + ".Main",
                 server.chatUri().toString(), internalClass);
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        // surefire may hand its class path to forks in CLASSPATH; the child must see the module path only
+        builder.environment().remove("CLASSPATH");
+        Process p = builder.start();
         boolean exited = p.waitFor(2, TimeUnit.MINUTES);
         if (!exited) {
             p.destroyForcibly().waitFor();
@@ -231,8 +234,11 @@ class ModulePathTest {
     }
 
     private static Compilation compile(Path sources, Path out, String modulePath) throws IOException {
+        // An in-process javac given no class path takes this JVM's java.class.path, where the api
+        // sits in the unnamed module; an empty class path leaves the module path as the only source.
+        Path noClassPath = Files.createDirectories(work.resolve("empty-class-path"));
         List<String> args = new ArrayList<>(List.of("--release", "17", "--module-path", modulePath,
-                "-d", out.toString()));
+                "--class-path", noClassPath.toString(), "-d", out.toString()));
         try (Stream<Path> files = Files.walk(sources)) {
             files.filter(f -> f.toString().endsWith(".java")).map(Path::toString).forEach(args::add);
         }
