@@ -61,6 +61,13 @@ const httpServer = http.createServer(async (req, res) => {
     sockets.forEach((s) => s.disconnect());
     return reply(200, { left: sockets.length });
   }
+  //   GET /burst?user=U&n=N          emits "burst" 0..N-1 to U's sockets in "/" and "/admin", alternating
+  if (url.pathname === '/burst') {
+    const n = Number(url.searchParams.get('n') || 1);
+    const targets = ['/', '/admin'].map((name) => [...io.of(name).sockets.values()].filter((s) => s.data.userId === user));
+    for (let i = 0; i < n; i++) for (const group of targets) for (const s of group) s.emit('burst', i);
+    return reply(200, { sent: n });
+  }
   // ---- end block: several namespaces over one link ----
   reply(404, { error: 'not found' });
 });

@@ -318,6 +318,52 @@ abstract class SharedLinkScenarios {
     }
 
     @Test
+    void aNamespaceThatStopsReadingPausesTheLinkAndNothingIsLostWhenItResumes() throws Exception {
+        int n = 1500; // more than the 1,024 callbacks a client queues before it stops reading
+        List<Runnable> held = new ArrayList<>();
+        AtomicInteger gate = new AtomicInteger(1); // 1 open, 0 closed
+        java.util.concurrent.Executor gated = r -> {
+            synchronized (held) {
+                if (gate.get() == 0) {
+                    held.add(r);
+                    return;
+                }
+            }
+            r.run();
+        };
+        RealtimeClient main = namespace("/", "t-alice");
+        RealtimeClient admin = manager.socket("/admin").auth(Map.of("token", "t-alice")).timeout(WAIT)
+                .callbackExecutor(gated).build();
+        toClose.add(admin);
+        List<Integer> mainGot = new CopyOnWriteArrayList<>();
+        List<Integer> adminGot = new CopyOnWriteArrayList<>();
+        main.on("burst", d -> mainGot.add(d.asInt()));
+        admin.on("burst", d -> adminGot.add(d.asInt()));
+        await().atMost(WAIT).until(() -> main.isConnected() && admin.isConnected());
+
+        gate.set(0); // admin's callbacks pile up: past its bound it stops reading, and so does the shared link
+        assertThat(server.hook("/burst?user=alice&n=" + n).path("sent").asInt()).isEqualTo(n);
+        await().atMost(WAIT).until(() -> !mainGot.isEmpty());
+        await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> mainGot.size() < n);
+
+        List<Runnable> release;
+        synchronized (held) {
+            gate.set(1);
+            release = new ArrayList<>(held);
+            held.clear();
+        }
+        release.forEach(Runnable::run);
+
+        await().atMost(WAIT).until(() -> mainGot.size() == n && adminGot.size() == n);
+        List<Integer> inOrder = java.util.stream.IntStream.range(0, n).boxed().collect(Collectors.toList());
+        assertThat(mainGot).isEqualTo(inOrder);
+        assertThat(adminGot).isEqualTo(inOrder);
+        assertEchoes(main, "/", "after the burst");
+        assertEchoes(admin, "/admin", "after the burst");
+        assertThat(proxy.totalConnections()).isEqualTo(1);
+    }
+
+    @Test
     void aSecondClientForANamespaceAlreadyOnTheLinkFailsAndSaysWhy() {
         RealtimeClient first = namespace("/", "t-alice");
         await().atMost(WAIT).until(first::isConnected);
