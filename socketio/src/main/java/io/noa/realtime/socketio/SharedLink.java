@@ -38,7 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * hands each member: the Engine.IO open packet first (so the member's Socket.IO session sends its
  * own CONNECT with its own auth), the server's pings (so the member's own watch stays fed), and
  * the Socket.IO packets of its namespace (binary attachments follow their packet). A member that
- * leaves with {@code abort()} while its namespace is connected on the server gets a DISCONNECT
+ * leaves the link open without having said goodbye (an {@code abort()}, or a close before its
+ * CONNECT was answered) while the server has or may still accept its namespace gets a DISCONNECT
  * packet sent on its behalf, so the server does not keep a socket nobody reads.
  *
  * <p>Threads: one lock guards all state; the members' listener callbacks run serially, in order,
@@ -76,7 +77,6 @@ final class SharedLink {
         Member m = new Member(nsp, listener);
         Link l;
         boolean open = false;
-        List<Runnable> todo = new ArrayList<>(1);
         synchronized (lock) {
             if (closed) {
                 return CompletableFuture.failedFuture(new IllegalStateException(
@@ -156,8 +156,9 @@ final class SharedLink {
             m.attached = false;
             m.inbox.clear();
             l.members.remove(m);
-            goodbye = !polite && m.serverConnected && !l.ended;
             last = l.members.isEmpty() && !l.ended;
+            // the link stays: a namespace the server has (or is about to have) must not be left behind
+            goodbye = !last && !l.ended && m.connectSent && !m.byeSent && !m.serverEnded;
             if (last) {
                 l.ended = true;
                 l.cancelLiveness();
@@ -243,6 +244,11 @@ final class SharedLink {
         }
 
         void open() {
+            synchronized (lock) {
+                if (ended) {
+                    return; // its only member left before it was opened
+                }
+            }
             CompletableFuture<WebSocketSession> f;
             try {
                 f = transport.webSocket().connect(uri, headers, timeout, this);
@@ -251,6 +257,13 @@ final class SharedLink {
                 return;
             }
             connecting = f;
+            boolean gone;
+            synchronized (lock) {
+                gone = ended && session == null;
+            }
+            if (gone) {
+                f.cancel(true);
+            }
             f.whenComplete((s, e) -> {
                 if (e != null) {
                     end(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e, false);
@@ -427,10 +440,8 @@ final class SharedLink {
             if (target == null) {
                 return; // a namespace nobody here is attached to (any more)
             }
-            if (type == 0) {
-                target.serverConnected = true;
-            } else if (type == 1 || type == 4) {
-                target.serverConnected = false;
+            if (type == 1 || type == 4) {
+                target.serverEnded = true;
             }
             target.inbox.add(frame);
             target.pump();
@@ -556,8 +567,10 @@ final class SharedLink {
         // guarded by lock
         Link link;
         boolean attached;
-        /** The server accepted this namespace's CONNECT on the link and has not ended it since. */
-        boolean serverConnected;
+        /** This member sent its CONNECT, its own DISCONNECT; the server sent CONNECT_ERROR or DISCONNECT. */
+        boolean connectSent;
+        boolean byeSent;
+        boolean serverEnded;
         long demand;
         final ArrayDeque<Object> inbox = new ArrayDeque<>(2);
 
@@ -585,6 +598,17 @@ final class SharedLink {
             Objects.requireNonNull(text, "text");
             if (text.length() > 0 && text.charAt(0) == '3') {
                 return CompletableFuture.completedFuture(null); // the link answered that ping already
+            }
+            if (text.length() > 1 && text.charAt(0) == '4' && (text.charAt(1) == '0' || text.charAt(1) == '1')) {
+                synchronized (lock) {
+                    if (text.charAt(1) == '0') {
+                        connectSent = true;
+                        byeSent = false;
+                        serverEnded = false;
+                    } else {
+                        byeSent = true;
+                    }
+                }
             }
             WebSocketSession s = live();
             return s == null ? closed() : s.sendText(text);
