@@ -230,8 +230,9 @@ abstract class SharedLinkScenarios {
 
     @Test
     void theLinkAnswersEachPingOnceAndASilentLinkReconnectsBothNamespaces() throws Exception {
-        // the server closes a link that does not answer within pingInterval + pingTimeout (500 ms here)
-        try (SocketIoTestServer fast = SocketIoTestServer.start(Duration.ofMillis(200), Duration.ofMillis(300));
+        // the server closes a link that does not answer within pingInterval + pingTimeout (1.5 s here: short enough
+        // for a quick test, long enough for a loaded CI machine)
+        try (SocketIoTestServer fast = SocketIoTestServer.start(Duration.ofMillis(300), Duration.ofMillis(1200));
                 ChaosProxy fastProxy = ChaosProxy.start(fast.uri().getPort());
                 SocketIoManager io = SocketIoManager.builder(fastProxy.proxied(fast.uri())).transport(transport)
                         .build()) {
@@ -248,7 +249,7 @@ abstract class SharedLinkScenarios {
             await().atMost(WAIT).until(() -> mainConnects.get() == 1 && adminConnects.get() == 1);
 
             // several ping intervals: the link stays up, and the server got one pong per ping, not one per namespace
-            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10))
+            await().during(Duration.ofMillis(1300)).atMost(Duration.ofSeconds(10))
                     .until(() -> main.isConnected() && admin.isConnected());
             assertThat(mainConnects.get()).isEqualTo(1);
             assertThat(adminConnects.get()).isEqualTo(1);
