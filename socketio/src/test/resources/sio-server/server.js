@@ -44,10 +44,47 @@ const httpServer = http.createServer(async (req, res) => {
   if (url.pathname === '/stats') {
     return reply(200, { connections: io.of('/').sockets.size, connects });
   }
+  // ---- begin block: several namespaces over one link (helper sions; SharedLinkScenarios) ----
+  //   GET /links   {"engineClients": n, "sockets": [{"nsp": "/", "user": "alice", "conn": "<Engine.IO id>"}, ...],
+  //                 "heartbeats": {"<Engine.IO id>": {"pings": sent, "pongs": received}}}
+  // (how many Engine.IO connections the server has, and which one each namespace socket rides on)
+  if (url.pathname === '/links') {
+    const all = [];
+    for (const name of ['/', '/admin']) {
+      for (const s of io.of(name).sockets.values()) all.push({ nsp: name, user: s.data.userId, conn: s.conn.id });
+    }
+    return reply(200, { engineClients: io.engine.clientsCount, sockets: all, heartbeats: Object.fromEntries(heartbeats) });
+  }
+  //   GET /leave?user=U&nsp=/admin   disconnect() (not disconnect(true), which closes the whole
+  //                                  connection, every namespace on it) of U's sockets in that namespace
+  if (url.pathname === '/leave') {
+    sockets.forEach((s) => s.disconnect());
+    return reply(200, { left: sockets.length });
+  }
+  //   GET /burst?user=U&n=N          emits "burst" 0..N-1 to U's sockets in "/" and "/admin", alternating
+  if (url.pathname === '/burst') {
+    const n = Number(url.searchParams.get('n') || 1);
+    const targets = ['/', '/admin'].map((name) => [...io.of(name).sockets.values()].filter((s) => s.data.userId === user));
+    for (let i = 0; i < n; i++) for (const group of targets) for (const s of group) s.emit('burst', i);
+    return reply(200, { sent: n });
+  }
+  // ---- end block: several namespaces over one link ----
   reply(404, { error: 'not found' });
 });
 
 const io = new Server(httpServer, { pingInterval, pingTimeout, transports: ['websocket'] });
+
+// ---- begin block: several namespaces over one link (helper sions; SharedLinkScenarios) ----
+// pings sent and pongs received per Engine.IO connection, reported by GET /links
+const heartbeats = new Map();
+io.engine.on('connection', (conn) => {
+  const h = { pings: 0, pongs: 0 };
+  heartbeats.set(conn.id, h);
+  conn.on('packetCreate', (p) => { if (p.type === 'ping') h.pings++; });
+  conn.on('packet', (p) => { if (p.type === 'pong') h.pongs++; });
+  conn.on('close', () => heartbeats.delete(conn.id));
+});
+// ---- end block: several namespaces over one link ----
 
 function authenticate(socket, next) {
   const token = socket.handshake.auth && socket.handshake.auth.token;

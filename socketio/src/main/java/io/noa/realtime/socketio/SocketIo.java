@@ -34,9 +34,11 @@ import java.util.Objects;
  * convention for a refused {@code room:join}). The server's own acked emits are answered through
  * {@code RealtimeClient.respond(event, handler)}.
  *
+ * <p>A client built with this protocol has a WebSocket of its own; several namespaces share one
+ * link when their clients come from one {@link SocketIoManager}.
+ *
  * <p>Not in this version: binary attachments (BINARY_EVENT, BINARY_ACK; an inbound one is reported
- * as a protocol error), several namespaces over one link (one client = one namespace = one
- * link), connection-state recovery (a {@code pid} from the server is only used to strip the
+ * as a protocol error), connection-state recovery (a {@code pid} from the server is only used to strip the
  * offsets it appends), long-polling, and refusing a frame over the server's {@code maxPayload}
  * on send (the server closes the link instead). Instances are immutable and thread-safe.
  */
