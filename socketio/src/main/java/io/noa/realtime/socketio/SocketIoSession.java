@@ -186,6 +186,7 @@ final class SocketIoSession implements WireProtocol.Session {
         if (i > digitsStart) {
             if (i - digitsStart > MAX_ID_DIGITS) {
                 ctx.protocolError(malformed(frame, "acknowledgement id too long"));
+                skipAttachments(frame, attachments);
                 return;
             }
             ackId = Long.parseLong(frame, digitsStart, i, 10);
@@ -193,6 +194,7 @@ final class SocketIoSession implements WireProtocol.Session {
         JsonNode payload = i < frame.length() ? readJson(frame, i) : MissingNode.getInstance();
         if (payload == null) {
             ctx.protocolError(malformed(frame, "payload is not JSON"));
+            skipAttachments(frame, attachments);
             return;
         }
         if (type == BINARY_EVENT || type == BINARY_ACK) {
@@ -321,6 +323,13 @@ final class SocketIoSession implements WireProtocol.Session {
             onEvent(r.header, payload, r.ackId);
         } else {
             onAck(r.header, payload, r.ackId);
+        }
+    }
+
+    /** The binary frames of a packet already reported as malformed are dropped without more reports. */
+    private void skipAttachments(String frame, int attachments) {
+        if (attachments > 0) {
+            reassembly = Reassembly.skip(frame, attachments, true);
         }
     }
 

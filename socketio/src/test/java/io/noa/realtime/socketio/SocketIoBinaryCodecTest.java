@@ -284,6 +284,17 @@ class SocketIoBinaryCodecTest {
     }
 
     @Test
+    void theAttachmentsOfAMalformedBinaryPacketAreDroppedWithOneReport() {
+        WireProtocol.Session s = connected(SocketIo.v5());
+        s.onText("452-[\"x\",{not json");
+        s.onBinary(buf("a"), ctx);
+        s.onBinary(buf("b"), ctx);
+        s.onText("42[\"next\",1]");
+        assertThat(ctx.errors).singleElement().isInstanceOf(ProtocolException.class);
+        assertThat(ctx.events).containsExactly("next");
+    }
+
+    @Test
     void binaryFramesOfAnotherNamespacesPacketAreSkipped() {
         WireProtocol.Session s = connected(SocketIo.v5());
         s.onText("451-/admin,[\"theirs\",{\"_placeholder\":true,\"num\":0}]");
