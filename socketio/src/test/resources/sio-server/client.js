@@ -34,3 +34,19 @@ readline.createInterface({ input: process.stdin }).on('line', async (line) => {
     socket.emit('typing:start', { roomId });
   }
 }).on('close', () => { socket.close(); process.exit(0); });
+
+// ===== BEGIN binary attachments (task siob) =====
+// Prints {"type":"blob","userId":..,"name":..,"base64":..} for every blob:new (its `data` Buffer);
+// command "blob <name> <base64>" sends blob:send {roomId, name, data: Buffer} with an ack, printed
+// as {"type":"blobAck","answer":...}.
+socket.on('blob:new', (m) => out({
+  type: 'blob', userId: m.userId, name: m.name, isBuffer: Buffer.isBuffer(m.data),
+  base64: Buffer.isBuffer(m.data) ? m.data.toString('base64') : null,
+}));
+readline.createInterface({ input: process.stdin }).on('line', async (line) => {
+  if (!line.startsWith('blob ')) return;
+  const [, name, base64] = line.split(' ');
+  const answer = await socket.timeout(5000).emitWithAck('blob:send', { roomId, name, data: Buffer.from(base64, 'base64') });
+  out({ type: 'blobAck', answer });
+});
+// ===== END binary attachments (task siob) =====

@@ -150,3 +150,67 @@ httpServer.listen(port, '127.0.0.1', () => {
 });
 process.stdin.on('end', () => process.exit(0)); // the test's JVM went away
 process.stdin.resume();
+
+// ===== BEGIN binary attachments (task siob): BINARY_EVENT / BINARY_ACK =====
+// Events on "/" and "/admin" (Buffers travel as binary attachments both ways):
+//   blob:echo (...args, cb)         answers with the same arguments (a Buffer comes back in a BINARY_ACK)
+//   blob:inspect (data, cb)         answers a JSON description of what arrived: each Buffer as {bytes, base64}
+//   blob:push-me ({parts, size})    the server emits blob:push {name, first: Buffer, nested: {list: [Buffer, ...]}}
+//                                   with `parts` Buffers of `size` bytes (a server-initiated BINARY_EVENT)
+//   blob:ask-me (data, cb)          the server asks back: emitWithAck("blob:ask", {payload: Buffer(data.size)})
+//                                   (a BINARY_EVENT with an ack id) and answers cb with the description of the reply
+//   blob:send ({roomId, ...}, cb)   relays the data to the room as blob:new {...data, userId}; acks {ok, buffers}
+function blobBytes(size, seed) {
+  const b = Buffer.alloc(size);
+  for (let i = 0; i < size; i++) b[i] = (i * 7 + seed) & 0xff;
+  return b;
+}
+function describeBinary(v) {
+  if (Buffer.isBuffer(v)) return { bytes: v.length, base64: v.toString('base64') };
+  if (v instanceof ArrayBuffer || ArrayBuffer.isView(v)) return describeBinary(Buffer.from(v.buffer || v));
+  if (Array.isArray(v)) return v.map(describeBinary);
+  if (v && typeof v === 'object') {
+    const o = {};
+    for (const k of Object.keys(v)) o[k] = describeBinary(v[k]);
+    return o;
+  }
+  return v;
+}
+function countBuffers(v) {
+  if (Buffer.isBuffer(v)) return 1;
+  if (Array.isArray(v)) return v.reduce((n, x) => n + countBuffers(x), 0);
+  if (v && typeof v === 'object') return Object.values(v).reduce((n, x) => n + countBuffers(x), 0);
+  return 0;
+}
+function binaryHandlers(socket) {
+  const userId = socket.data.userId;
+  socket.on('blob:echo', (...args) => {
+    const cb = typeof args[args.length - 1] === 'function' ? args.pop() : null;
+    if (cb) cb(...args);
+  });
+  socket.on('blob:inspect', (data, cb) => { if (typeof cb === 'function') cb(describeBinary(data)); });
+  socket.on('blob:push-me', (req) => {
+    const parts = Math.max(1, Number(req && req.parts) || 1);
+    const size = Math.max(0, Number(req && req.size) || 16);
+    const list = [];
+    for (let i = 1; i < parts; i++) list.push(blobBytes(size, i));
+    socket.emit('blob:push', { name: 'push', first: blobBytes(size, 0), nested: { list } });
+  });
+  socket.on('blob:ask-me', async (data, cb) => {
+    try {
+      const reply = await socket.timeout(5000).emitWithAck('blob:ask', { payload: blobBytes(Number(data && data.size) || 16, 3) });
+      cb(describeBinary(reply));
+    } catch (e) {
+      cb({ error: { message: String(e && e.message) } });
+    }
+  });
+  socket.on('blob:send', (data, cb) => {
+    const roomId = data && data.roomId;
+    socket.to(roomId).emit('blob:new', { ...data, userId });
+    if (typeof cb === 'function') cb({ ok: true, buffers: countBuffers(data) });
+  });
+}
+for (const name of ['/', '/admin']) {
+  io.of(name).on('connection', binaryHandlers);
+}
+// ===== END binary attachments (task siob) =====

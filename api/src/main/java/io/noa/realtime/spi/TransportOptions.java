@@ -51,7 +51,10 @@ public final class TransportOptions {
      * The largest WebSocket message (after aggregating fragments) the transport accepts. A larger
      * incoming message MUST end the session with close code 1009 (or 1008 where the platform
      * refuses to let a client send 1009, as {@code java.net.http.WebSocket} does) and an
-     * {@link io.noa.realtime.LimitExceededException} to the listener's {@code onError}.
+     * {@link io.noa.realtime.LimitExceededException} to the listener's {@code onError}. The same
+     * bound applies to outgoing messages: a larger {@link WebSocketSession#sendText} or
+     * {@link WebSocketSession#sendBinary} is not sent and its future fails with a
+     * {@link io.noa.realtime.LimitExceededException} (the session stays open).
      *
      * @return the limit in bytes
      */
@@ -84,7 +87,7 @@ public final class TransportOptions {
         }
 
         /**
-         * The largest incoming WebSocket message.
+         * The largest WebSocket message, incoming or outgoing.
          *
          * @param bytes at least 1024
          * @return this builder

@@ -14,12 +14,44 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface WebSocketSession {
     /**
-     * Sends a text message.
+     * Sends a text message. A message whose UTF-8 form is larger than
+     * {@link TransportOptions#maxWebSocketMessageSize()} is not sent: the future fails with a
+     * {@link io.noa.realtime.LimitExceededException} naming {@code maxWebSocketMessageSize}, and
+     * the session stays open. After a close or abort the future fails with a
+     * {@link io.noa.realtime.ConnectionClosedException}.
      *
      * @param text the message
      * @return completes when written
      */
     CompletableFuture<Void> sendText(CharSequence text);
+
+    /**
+     * Sends a binary message: the bytes from {@code data}'s position to its limit, as one message.
+     * Same rules as {@link #sendText}: queued in call order with every other send (text, binary,
+     * ping, close), so text and binary messages reach the peer in the order they were sent;
+     * counted in {@link #queuedBytes()} until written; the future completes when the message was
+     * written, or exceptionally with a {@link io.noa.realtime.ConnectionClosedException} when the
+     * session is closing or closed (nothing is sent).
+     *
+     * <p>A message larger than {@link TransportOptions#maxWebSocketMessageSize()} is not sent: the
+     * future fails with a {@link io.noa.realtime.LimitExceededException} naming
+     * {@code maxWebSocketMessageSize}, and the session stays open. The transport MUST NOT change
+     * {@code data}'s position or limit; the caller MUST NOT change its content until the future
+     * completes (a transport may write from it without copying).
+     *
+     * <p>The default implementation, for transports written before binary sends existed, fails
+     * with {@link UnsupportedOperationException}; the transports of this project and every
+     * transport that passes the tck implement it.
+     *
+     * @param data the message
+     * @return completes when written
+     */
+    default CompletableFuture<Void> sendBinary(ByteBuffer data) {
+        java.util.Objects.requireNonNull(data, "data");
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("The transport's WebSocketSession "
+                + getClass().getName() + " cannot send binary messages; use a transport that implements sendBinary"
+                + " (noa-realtime-transport-jdk or -netty)"));
+    }
 
     /**
      * Sends a ping frame.

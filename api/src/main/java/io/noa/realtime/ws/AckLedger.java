@@ -53,7 +53,12 @@ final class AckLedger {
         /** Bytes queued in the transport, not yet written to the socket. */
         long queuedBytes();
 
-        /** Encodes and sends an event; drops it silently if the link is closed by now. No ledger lock is held. */
+        /**
+         * Encodes and sends an event; drops it silently if the link is closed by now. No ledger lock
+         * is held. An event that cannot be sent (e.g. over a limit of the protocol) throws a
+         * {@link RealtimeException} when {@code ackId >= 0}, which fails that emit; a plain emit's
+         * error is reported by the link itself.
+         */
         void write(String event, JsonNode data, long ackId);
 
         /** Encodes and sends the answer to the peer's event {@code ackId}. No ledger lock is held. */
@@ -288,7 +293,24 @@ final class AckLedger {
             pending.put(id, e);
         }
         long ackId = id;
-        writer.enqueue(() -> l.write(e.event, e.data, ackId));
+        writer.enqueue(() -> write(l, e, ackId));
+    }
+
+    /**
+     * Runs on the writer, no lock held. A message the link refuses to encode (over a limit of the
+     * protocol) fails that try's acknowledgement with the link's error at once.
+     */
+    private void write(Link l, Entry e, long ackId) {
+        try {
+            l.write(e.event, e.data, ackId);
+        } catch (RealtimeException err) {
+            synchronized (lock) {
+                if (!e.settled && e.id == ackId) {
+                    settleLocked(e, null, err);
+                }
+            }
+            delivery.kick();
+        }
     }
 
     private void armLocked(Entry e) {

@@ -52,6 +52,8 @@ final class Connection implements WebSocketListener, WireProtocol.Context, AckLe
     }
 
     private final Object lock = new Object();
+    /** Held while the frames of one message are handed to the session, so no other frame goes between them. */
+    private final Object sendLock = new Object();
     private final Owner owner;
     private final Transport transport;
     private final RealtimeOptions options;
@@ -154,7 +156,9 @@ final class Connection implements WebSocketListener, WireProtocol.Context, AckLe
         WebSocketSession s = ws;
         if (s != null) {
             if (!bye.isEmpty()) {
-                s.sendText(bye);
+                synchronized (sendLock) {
+                    s.sendText(bye);
+                }
             }
             CompletableFuture<Void> written = s.close(1000, "client disconnect");
             if (dropSocket) {
@@ -312,20 +316,33 @@ final class Connection implements WebSocketListener, WireProtocol.Context, AckLe
 
     @Override
     public void write(String event, JsonNode data, long ackId) {
-        String frame;
-        synchronized (lock) {
-            frame = ready && !ended.get() ? proto.encodeEvent(event, data, ackId) : null;
+        WireMessage message;
+        try {
+            synchronized (lock) {
+                message = ready && !ended.get() ? proto.encodeEventMessage(event, data, ackId) : null;
+            }
+        } catch (RealtimeException e) { // the protocol refused to encode it (e.g. over a limit)
+            if (ackId >= 0) {
+                throw e; // the ledger fails that emit with it
+            }
+            owner.protocolError(e);
+            return;
         }
-        sendNow(frame);
+        sendNow(message);
     }
 
     @Override
     public void writeAck(long ackId, JsonNode data) {
-        String frame;
-        synchronized (lock) {
-            frame = ready && !ended.get() ? proto.encodeAck(ackId, data) : null;
+        WireMessage message;
+        try {
+            synchronized (lock) {
+                message = ready && !ended.get() ? proto.encodeAckMessage(ackId, data) : null;
+            }
+        } catch (RealtimeException e) { // the answer is not sent; the peer's own timeout applies
+            owner.protocolError(e);
+            return;
         }
-        sendNow(frame);
+        sendNow(message);
     }
 
     private void sendNow(String frame) {
@@ -333,11 +350,37 @@ final class Connection implements WebSocketListener, WireProtocol.Context, AckLe
         if (frame == null || s == null || ended.get()) {
             return;
         }
-        s.sendText(frame).whenComplete((v, err) -> {
-            if (err != null) {
-                LOG.log(System.Logger.Level.DEBUG, () -> "Send to " + target + " failed: " + err);
+        synchronized (sendLock) {
+            s.sendText(frame).whenComplete(this::logSendFailure);
+        }
+    }
+
+    /**
+     * Hands the frames of one message to the session back to back (the session queues them in
+     * call order; the transport's queue, which the ledger bounds with {@code maxQueuedBytes},
+     * counts the attachments too).
+     */
+    private void sendNow(WireMessage message) {
+        WebSocketSession s = ws;
+        if (message == null || s == null || ended.get()) {
+            return;
+        }
+        if (message.attachments().isEmpty()) {
+            sendNow(message.text());
+            return;
+        }
+        synchronized (sendLock) {
+            s.sendText(message.text()).whenComplete(this::logSendFailure);
+            for (ByteBuffer b : message.attachments()) {
+                s.sendBinary(b.duplicate()).whenComplete(this::logSendFailure);
             }
-        });
+        }
+    }
+
+    private void logSendFailure(Void ignored, Throwable err) {
+        if (err != null) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "Send to " + target + " failed: " + err);
+        }
     }
 
     // ------------------------------------------------------------ WireProtocol.Context (under lock)
@@ -360,6 +403,11 @@ final class Connection implements WebSocketListener, WireProtocol.Context, AckLe
     @Override
     public void send(String frame) {
         report(() -> sendNow(frame));
+    }
+
+    @Override
+    public void send(WireMessage message) {
+        report(() -> sendNow(message));
     }
 
     @Override

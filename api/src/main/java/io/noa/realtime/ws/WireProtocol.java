@@ -9,7 +9,8 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 
 /**
- * How events map to WebSocket text frames, and what happens on the wire after the WebSocket opens
+ * How events map to WebSocket frames (text, and binary ones for protocols with binary
+ * attachments, see {@link WireMessage}), and what happens on the wire after the WebSocket opens
  * (a handshake carrying the auth payload, the heartbeat style, acknowledgement ids). The client
  * and the transports know nothing of the format, so another protocol (such as Socket.IO v5 over
  * Engine.IO v4) plugs in here without touching either. Implementations are stateless factories;
@@ -107,6 +108,35 @@ public interface WireProtocol {
         String encodeAck(long ackId, JsonNode data);
 
         /**
+         * Encodes an event as a whole message: a text frame, plus binary frames when the protocol
+         * carries binary data in them (e.g. a Socket.IO BINARY_EVENT for a payload holding
+         * {@code byte[]} or {@code ByteBuffer} values, which the codec turns into binary JSON
+         * nodes). The client sends events through this method; the default wraps
+         * {@link #encodeEvent}.
+         *
+         * @param event the event name
+         * @param data the payload (JSON null for none)
+         * @param ackId an id when an acknowledgement is wanted, or {@code -1}
+         * @return the frames to send, back to back
+         */
+        default WireMessage encodeEventMessage(String event, JsonNode data, long ackId) {
+            return WireMessage.text(encodeEvent(event, data, ackId));
+        }
+
+        /**
+         * Encodes the answer to an inbound event as a whole message (see
+         * {@link #encodeEventMessage}). The client sends answers through this method; the default
+         * wraps {@link #encodeAck}.
+         *
+         * @param ackId the id the peer sent
+         * @param data the answer
+         * @return the frames to send, back to back
+         */
+        default WireMessage encodeAckMessage(long ackId, JsonNode data) {
+            return WireMessage.text(encodeAck(ackId, data));
+        }
+
+        /**
          * Allocates an acknowledgement id for this connection. {@link RealtimeClient} does not
          * call it: the client allocates the ids it passes to {@link #encodeEvent} itself, unique
          * over the client's life and new on every try, so a late answer to an earlier try or an
@@ -162,6 +192,21 @@ public interface WireProtocol {
          * @param frame the frame
          */
         void send(String frame);
+
+        /**
+         * Sends a text frame and the binary frames that belong to it, back to back, in order with
+         * every other frame of this connection. The default sends a text-only message through
+         * {@link #send(String)} and refuses attachments.
+         *
+         * @param message the frames
+         * @throws UnsupportedOperationException from the default, for a message with attachments
+         */
+        default void send(WireMessage message) {
+            if (!message.attachments().isEmpty()) {
+                throw new UnsupportedOperationException("This WireProtocol.Context cannot send binary frames");
+            }
+            send(message.text());
+        }
 
         /**
          * The handshake succeeded: the client is connected.

@@ -51,7 +51,7 @@ class AckLedgerTest {
     record Frame(RecordingLink link, String event, JsonNode data, long ackId) {}
 
     /** Records writes while open, like a WebSocket that drops frames once closed. */
-    static final class RecordingLink implements AckLedger.Link {
+    static class RecordingLink implements AckLedger.Link {
         final AtomicBoolean open = new AtomicBoolean(true);
         final ConcurrentLinkedQueue<Frame> sink;
         final List<Frame> frames = new CopyOnWriteArrayList<>();
@@ -479,5 +479,37 @@ class AckLedgerTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+    /** A link whose protocol refuses to encode the event "too-big" (as Socket.IO refuses an attachment over maxPayload). */
+    static final class RefusingLink extends RecordingLink {
+        @Override
+        public void write(String event, JsonNode data, long ackId) {
+            if (event.equals("too-big")) {
+                throw new LimitExceededException("A test attachment", "maxPayload", 10);
+            }
+            super.write(event, data, ackId);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 2})
+    void anAckedEmitTheLinkRefusesToEncodeFailsAtOnceWithTheLinksErrorAndTheNextOneGoesOut(int retries)
+            throws Exception {
+        AckLedger ledger = ledger(false, retries);
+        RefusingLink link = new RefusingLink();
+        ledger.linkUp(link);
+        CompletableFuture<JsonNode> refused = ledger.emitWithAck("too-big", IntNode.valueOf(1), LONG);
+        CompletableFuture<JsonNode> next = ledger.emitWithAck("fine", IntNode.valueOf(2), LONG);
+
+        assertThatThrownBy(() -> refused.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOfSatisfying(LimitExceededException.class,
+                        e -> assertThat(e.setting()).isEqualTo("maxPayload"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> link.frames.size() == 1);
+        assertThat(link.frames.get(0).event()).isEqualTo("fine");
+        ledger.ackReceived(link.frames.get(0).ackId(), TextNode.valueOf("ok"), null);
+        assertThat(next.get(30, TimeUnit.SECONDS).asText()).isEqualTo("ok");
+        assertThat(ledger.outstanding()).isZero();
+        assertThat(ledger.settledCount()).isEqualTo(2);
+        assertThat(delivery.underLock).isEmpty();
     }
 }

@@ -34,23 +34,43 @@ import java.util.Objects;
  * convention for a refused {@code room:join}). The server's own acked emits are answered through
  * {@code RealtimeClient.respond(event, handler)}.
  *
+ * <p>Binary data: a payload that holds {@code byte[]} or {@code ByteBuffer} values anywhere
+ * (nested in maps, lists, beans) is sent as a BINARY_EVENT (or BINARY_ACK for a responder's
+ * answer): each value becomes a placeholder in the JSON and travels as a binary WebSocket frame
+ * after it, as the reference client does. Inbound BINARY_EVENT / BINARY_ACK packets are put back
+ * together, so handlers see binary JSON nodes where the server sent {@code Buffer}s
+ * ({@code node.binaryValue()}, or decode the payload into a type with {@code byte[]} or
+ * {@code ByteBuffer} fields). Inbound attachments are bounded by {@link #maxAttachments(int)} and
+ * {@link #maxAttachmentBytes(long)} ({@link io.noa.realtime.LimitExceededException} to
+ * {@code onError}, the packet dropped, the link kept); an outbound attachment larger than the
+ * server's {@code maxPayload} fails the emit with a {@link io.noa.realtime.LimitExceededException}
+ * instead of making the server close the link.
+ *
  * <p>A client built with this protocol has a WebSocket of its own; several namespaces share one
  * link when their clients come from one {@link SocketIoManager}.
  *
- * <p>Not in this version: binary attachments (BINARY_EVENT, BINARY_ACK; an inbound one is reported
- * as a protocol error), connection-state recovery (a {@code pid} from the server is only used to strip the
+ * <p>Not in this version: connection-state recovery (a {@code pid} from the server is only used to strip the
  * offsets it appends), long-polling, and refusing a frame over the server's {@code maxPayload}
  * on send (the server closes the link instead). Instances are immutable and thread-safe.
  */
 public final class SocketIo implements WireProtocol {
-    private static final SocketIo V5 = new SocketIo("/", "/socket.io/");
+    /** Default of {@link #maxAttachments(int)}. */
+    static final int DEFAULT_MAX_ATTACHMENTS = 256;
+    /** Default of {@link #maxAttachmentBytes(long)}: 16 MiB. */
+    static final long DEFAULT_MAX_ATTACHMENT_BYTES = 16L * 1024 * 1024;
+    private static final SocketIo V5 = new SocketIo("/", "/socket.io/", DEFAULT_MAX_ATTACHMENTS,
+            DEFAULT_MAX_ATTACHMENT_BYTES);
 
     private final String namespace;
     private final String path;
+    private final int maxAttachments;
+    private final long maxAttachmentBytes;
 
-    private SocketIo(String namespace, String path) {
+    private SocketIo(String namespace, String path, int maxAttachments, long maxAttachmentBytes) {
         this.namespace = namespace;
         this.path = path;
+        this.maxAttachments = maxAttachments;
+        this.maxAttachmentBytes = maxAttachmentBytes;
     }
 
     /**
@@ -74,7 +94,7 @@ public final class SocketIo implements WireProtocol {
             throw new IllegalArgumentException("namespace must start with '/' and contain no ',': '" + namespace
                     + "'");
         }
-        return new SocketIo(namespace, path);
+        return new SocketIo(namespace, path, maxAttachments, maxAttachmentBytes);
     }
 
     /**
@@ -88,7 +108,58 @@ public final class SocketIo implements WireProtocol {
         if (!path.startsWith("/")) {
             throw new IllegalArgumentException("path must start with '/': '" + path + "'");
         }
-        return new SocketIo(namespace, path.endsWith("/") ? path : path + "/");
+        return new SocketIo(namespace, path.endsWith("/") ? path : path + "/", maxAttachments, maxAttachmentBytes);
+    }
+
+    /**
+     * The same protocol with another bound on the binary attachments of one inbound packet
+     * (BINARY_EVENT / BINARY_ACK). A packet that announces more is dropped (its binary frames are
+     * skipped) and a {@link io.noa.realtime.LimitExceededException} naming
+     * {@code SocketIo.maxAttachments} goes to {@code onError}; the link stays up.
+     *
+     * @param max at least 1; default 256
+     * @return a new protocol
+     */
+    public SocketIo maxAttachments(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("maxAttachments must be >= 1, was " + max);
+        }
+        return new SocketIo(namespace, path, max, maxAttachmentBytes);
+    }
+
+    /**
+     * The same protocol with another bound on the bytes of all binary attachments of one inbound
+     * packet together (each binary frame is also bounded by the transport's
+     * {@code maxWebSocketMessageSize}). A packet over it is dropped and a
+     * {@link io.noa.realtime.LimitExceededException} naming {@code SocketIo.maxAttachmentBytes} goes
+     * to {@code onError}; the link stays up.
+     *
+     * @param bytes at least 1; default 16 MiB
+     * @return a new protocol
+     */
+    public SocketIo maxAttachmentBytes(long bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("maxAttachmentBytes must be >= 1, was " + bytes);
+        }
+        return new SocketIo(namespace, path, maxAttachments, bytes);
+    }
+
+    /**
+     * The bound on the binary attachments of one inbound packet.
+     *
+     * @return the count
+     */
+    public int maxAttachments() {
+        return maxAttachments;
+    }
+
+    /**
+     * The bound on the attachment bytes of one inbound packet.
+     *
+     * @return the bytes
+     */
+    public long maxAttachmentBytes() {
+        return maxAttachmentBytes;
     }
 
     /**
@@ -116,7 +187,7 @@ public final class SocketIo implements WireProtocol {
 
     @Override
     public Session open(Context context) {
-        return new SocketIoSession(context, namespace);
+        return new SocketIoSession(context, namespace, maxAttachments, maxAttachmentBytes);
     }
 
     /**

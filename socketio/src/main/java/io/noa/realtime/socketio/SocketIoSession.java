@@ -5,12 +5,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import io.noa.realtime.HandshakeException;
+import io.noa.realtime.LimitExceededException;
 import io.noa.realtime.ProtocolException;
 import io.noa.realtime.RealtimeException;
+import io.noa.realtime.ws.WireMessage;
 import io.noa.realtime.ws.WireProtocol;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -36,6 +41,8 @@ final class SocketIoSession implements WireProtocol.Session {
     private static final int BINARY_ACK = 6;
     /** Longest ack id we parse: 15 digits always fits a long. */
     private static final int MAX_ID_DIGITS = 15;
+    /** Longest attachment count we parse: 9 digits always fits an int. */
+    private static final int MAX_COUNT_DIGITS = 9;
 
     private final WireProtocol.Context ctx;
     private final ObjectMapper mapper;
@@ -48,12 +55,20 @@ final class SocketIoSession implements WireProtocol.Session {
     /** Set when the server has connection-state recovery on: events then carry an offset to strip. */
     private boolean recoveryOn;
     private Duration silenceAllowed = Duration.ZERO;
+    private final int maxAttachments;
+    private final long maxAttachmentBytes;
+    /** The server's maxPayload from the open packet (its maxHttpBufferSize); 0 until known. */
+    private long maxPayload;
+    /** A BINARY_EVENT / BINARY_ACK waiting for its attachments, or null. */
+    private Reassembly reassembly;
 
-    SocketIoSession(WireProtocol.Context ctx, String namespace) {
+    SocketIoSession(WireProtocol.Context ctx, String namespace, int maxAttachments, long maxAttachmentBytes) {
         this.ctx = ctx;
         this.mapper = ctx.codec().mapper();
         this.namespace = namespace;
         this.nspPrefix = namespace.equals("/") ? "" : namespace + ",";
+        this.maxAttachments = maxAttachments;
+        this.maxAttachmentBytes = maxAttachmentBytes;
     }
 
     @Override
@@ -105,6 +120,7 @@ final class SocketIoSession implements WireProtocol.Session {
             return;
         }
         opened = true;
+        maxPayload = Math.max(0, open.path("maxPayload").asLong(0));
         long interval = open.path("pingInterval").asLong(25_000);
         long timeout = open.path("pingTimeout").asLong(20_000);
         silenceAllowed = Duration.ofMillis(Math.max(1, interval) + Math.max(0, timeout));
@@ -127,11 +143,27 @@ final class SocketIoSession implements WireProtocol.Session {
             return;
         }
         int type = frame.charAt(i++) - '0';
+        if (reassembly != null) {
+            // socket.io-parser refuses this too ("got plaintext data when reconstructing a packet")
+            Reassembly broken = reassembly;
+            reassembly = null;
+            if (!broken.silent) {
+                ctx.protocolError(malformed(broken.header, "a Socket.IO packet arrived while " + broken.missing()
+                        + " of its binary attachments were still missing; the unfinished packet is dropped"));
+            }
+        }
+        int attachments = 0;
         if (type == BINARY_EVENT || type == BINARY_ACK) {
-            ctx.protocolError(new ProtocolException("Socket.IO binary attachments (BINARY_EVENT, BINARY_ACK) are not"
-                    + " supported by this client version; received one from " + ctx.target()
-                    + ": send JSON payloads (base64 for bytes)"));
-            return;
+            int digitsStart = i;
+            while (i < frame.length() && frame.charAt(i) >= '0' && frame.charAt(i) <= '9') {
+                i++;
+            }
+            if (i == digitsStart || i - digitsStart > MAX_COUNT_DIGITS || i >= frame.length() || frame.charAt(i) != '-') {
+                ctx.protocolError(malformed(frame, "illegal attachment count"));
+                return;
+            }
+            attachments = Integer.parseInt(frame, digitsStart, i, 10);
+            i++; // the '-'
         }
         String nsp = "/";
         if (i < frame.length() && frame.charAt(i) == '/') {
@@ -141,6 +173,9 @@ final class SocketIoSession implements WireProtocol.Session {
             i = comma < 0 ? end : end + 1;
         }
         if (!nsp.equals(namespace)) {
+            if (attachments > 0) {
+                reassembly = Reassembly.skip(frame, attachments, true); // its binary frames follow: not ours either
+            }
             return; // a packet for another namespace of the same link: not ours
         }
         long ackId = -1;
@@ -151,6 +186,7 @@ final class SocketIoSession implements WireProtocol.Session {
         if (i > digitsStart) {
             if (i - digitsStart > MAX_ID_DIGITS) {
                 ctx.protocolError(malformed(frame, "acknowledgement id too long"));
+                skipAttachments(frame, attachments);
                 return;
             }
             ackId = Long.parseLong(frame, digitsStart, i, 10);
@@ -158,7 +194,23 @@ final class SocketIoSession implements WireProtocol.Session {
         JsonNode payload = i < frame.length() ? readJson(frame, i) : MissingNode.getInstance();
         if (payload == null) {
             ctx.protocolError(malformed(frame, "payload is not JSON"));
+            skipAttachments(frame, attachments);
             return;
+        }
+        if (type == BINARY_EVENT || type == BINARY_ACK) {
+            int kind = type == BINARY_EVENT ? EVENT : ACK;
+            if (attachments == 0) {
+                type = kind;
+            } else if (attachments > maxAttachments) {
+                ctx.protocolError(new LimitExceededException("A Socket.IO packet with " + attachments
+                        + " binary attachments from " + ctx.target() + " (dropped)", "SocketIo.maxAttachments",
+                        maxAttachments));
+                reassembly = Reassembly.skip(frame, attachments, true);
+                return;
+            } else {
+                reassembly = new Reassembly(frame, kind, payload, ackId, attachments);
+                return; // complete once its binary frames arrived (onBinary)
+            }
         }
         switch (type) {
             case CONNECT:
@@ -220,6 +272,103 @@ final class SocketIoSession implements WireProtocol.Session {
         }
     }
 
+    /**
+     * A binary frame: the next attachment of the BINARY_EVENT / BINARY_ACK announced before it.
+     * Copied (the buffer is valid only during the call), bounded by
+     * {@link SocketIo#maxAttachmentBytes(long)} for one packet.
+     */
+    @Override
+    public void onBinary(ByteBuffer data, WireProtocol.Context context) {
+        Reassembly r = reassembly;
+        if (r == null) {
+            ctx.protocolError(new ProtocolException("Unexpected binary frame of " + data.remaining() + " bytes from "
+                    + ctx.target() + ": no BINARY_EVENT or BINARY_ACK is waiting for attachments"));
+            return;
+        }
+        if (r.skipping) {
+            if (--r.expected == 0) {
+                reassembly = null;
+            }
+            return;
+        }
+        if (r.bytes + data.remaining() > maxAttachmentBytes) {
+            ctx.protocolError(new LimitExceededException("The binary attachments of a Socket.IO packet from "
+                    + ctx.target() + " (dropped)", "SocketIo.maxAttachmentBytes", maxAttachmentBytes));
+            r.parts.clear();
+            r.skipping = true;
+            r.silent = true;
+            r.expected -= r.received + 1;
+            if (r.expected == 0) {
+                reassembly = null;
+            }
+            return;
+        }
+        byte[] copy = new byte[data.remaining()];
+        data.duplicate().get(copy);
+        r.parts.add(copy);
+        r.bytes += copy.length;
+        r.received++;
+        if (r.received < r.expected) {
+            return;
+        }
+        reassembly = null;
+        JsonNode payload;
+        try {
+            payload = SocketIoBinary.reconstruct(r.payload, r.parts);
+        } catch (SocketIoBinary.IllegalPlaceholderException e) {
+            ctx.protocolError(malformed(r.header, e.getMessage()));
+            return;
+        }
+        if (r.kind == EVENT) {
+            onEvent(r.header, payload, r.ackId);
+        } else {
+            onAck(r.header, payload, r.ackId);
+        }
+    }
+
+    /** The binary frames of a packet already reported as malformed are dropped without more reports. */
+    private void skipAttachments(String frame, int attachments) {
+        if (attachments > 0) {
+            reassembly = Reassembly.skip(frame, attachments, true);
+        }
+    }
+
+    /** A binary packet whose attachments are arriving (or are skipped). Session-confined. */
+    private static final class Reassembly {
+        final String header;
+        final int kind;
+        final JsonNode payload;
+        final long ackId;
+        final List<byte[]> parts;
+        int expected;
+        int received;
+        long bytes;
+        /** Its frames are counted and dropped (not ours, or over a limit already reported). */
+        boolean skipping;
+        /** Dropping it needs no further report. */
+        boolean silent;
+
+        Reassembly(String header, int kind, JsonNode payload, long ackId, int expected) {
+            this.header = header;
+            this.kind = kind;
+            this.payload = payload;
+            this.ackId = ackId;
+            this.expected = expected;
+            this.parts = new ArrayList<>(Math.min(expected, 16));
+        }
+
+        static Reassembly skip(String header, int frames, boolean silent) {
+            Reassembly r = new Reassembly(header, -1, null, -1, frames);
+            r.skipping = true;
+            r.silent = silent;
+            return r;
+        }
+
+        int missing() {
+            return expected - received;
+        }
+    }
+
     /** One argument as is, none as JSON null, several as an array. */
     private JsonNode args(ArrayNode array, int from, int to) {
         int n = to - from;
@@ -238,17 +387,62 @@ final class SocketIoSession implements WireProtocol.Session {
 
     @Override
     public String encodeEvent(String event, JsonNode data, long ackId) {
-        ArrayNode a = mapper.createArrayNode();
-        a.add(event);
-        a.add(data == null ? mapper.nullNode() : data);
-        return "42" + nspPrefix + (ackId >= 0 ? Long.toString(ackId) : "") + write(a);
+        return textOnly(encodeEventMessage(event, data, ackId));
     }
 
     @Override
     public String encodeAck(long ackId, JsonNode data) {
+        return textOnly(encodeAckMessage(ackId, data));
+    }
+
+    private static String textOnly(WireMessage m) {
+        if (!m.attachments().isEmpty()) {
+            throw new IllegalStateException("The payload holds binary data: a Socket.IO BINARY packet needs"
+                    + " encodeEventMessage / encodeAckMessage (text + binary frames)");
+        }
+        return m.text();
+    }
+
+    /**
+     * An EVENT, or a BINARY_EVENT ({@code 45<n>-...} and n binary frames) when the payload holds
+     * binary nodes ({@code byte[]} / {@code ByteBuffer} values) anywhere.
+     *
+     * @throws LimitExceededException when an attachment is larger than the server's maxPayload
+     */
+    @Override
+    public WireMessage encodeEventMessage(String event, JsonNode data, long ackId) {
+        ArrayNode a = mapper.createArrayNode();
+        a.add(event);
+        a.add(data == null ? mapper.nullNode() : data);
+        return encodePacket(EVENT, a, ackId >= 0 ? Long.toString(ackId) : "");
+    }
+
+    /**
+     * An ACK, or a BINARY_ACK ({@code 46<n>-...} and n binary frames) when the answer holds binary
+     * nodes anywhere.
+     */
+    @Override
+    public WireMessage encodeAckMessage(long ackId, JsonNode data) {
         ArrayNode a = mapper.createArrayNode();
         a.add(data == null ? mapper.nullNode() : data);
-        return "43" + nspPrefix + ackId + write(a);
+        return encodePacket(ACK, a, Long.toString(ackId));
+    }
+
+    private WireMessage encodePacket(int type, ArrayNode args, String id) {
+        if (!SocketIoBinary.hasBinary(args)) {
+            return WireMessage.text("4" + type + nspPrefix + id + write(args));
+        }
+        SocketIoBinary.Deconstructed d = SocketIoBinary.deconstruct(args);
+        for (ByteBuffer b : d.attachments()) {
+            if (maxPayload > 0 && b.remaining() > maxPayload) {
+                throw new LimitExceededException("A binary attachment of " + b.remaining() + " bytes to "
+                        + ctx.target() + " (not sent: the server would close the connection)",
+                        "maxHttpBufferSize (server option, announced as maxPayload)", maxPayload);
+            }
+        }
+        int binaryType = type == EVENT ? BINARY_EVENT : BINARY_ACK;
+        return WireMessage.of("4" + binaryType + d.attachments().size() + "-" + nspPrefix + id + write(d.json()),
+                d.attachments());
     }
 
     @Override

@@ -20,6 +20,8 @@ public final class RecordingListener implements WebSocketListener {
 
     private final List<String> texts = new CopyOnWriteArrayList<>();
     private final List<byte[]> pongs = new CopyOnWriteArrayList<>();
+    private final List<byte[]> binaries = new CopyOnWriteArrayList<>();
+    private final List<Object> messages = new CopyOnWriteArrayList<>();
     private final List<String> order = new CopyOnWriteArrayList<>();
     private final AtomicInteger opens = new AtomicInteger();
     private final AtomicInteger terminals = new AtomicInteger();
@@ -72,6 +74,17 @@ public final class RecordingListener implements WebSocketListener {
     public void onText(WebSocketSession session, CharSequence text) {
         enter("text");
         texts.add(text.toString());
+        messages.add(text.toString());
+        exit();
+    }
+
+    @Override
+    public void onBinary(WebSocketSession session, ByteBuffer data) {
+        enter("binary");
+        byte[] copy = new byte[data.remaining()];
+        data.duplicate().get(copy); // valid only during the call
+        binaries.add(copy);
+        messages.add(copy);
         exit();
     }
 
@@ -110,6 +123,25 @@ public final class RecordingListener implements WebSocketListener {
     }
 
     /**
+     * Binary messages received, in order (copies made during the callback).
+     *
+     * @return a snapshot
+     */
+    public List<byte[]> binaries() {
+        return new ArrayList<>(binaries);
+    }
+
+    /**
+     * Every message received, text and binary, in order: a {@code String} for text, a
+     * {@code byte[]} for binary.
+     *
+     * @return a snapshot
+     */
+    public List<Object> messages() {
+        return new ArrayList<>(messages);
+    }
+
+    /**
      * Pong payloads received.
      *
      * @return a snapshot
@@ -119,8 +151,8 @@ public final class RecordingListener implements WebSocketListener {
     }
 
     /**
-     * Callback names in call order ({@code open}, {@code text}, {@code pong}, {@code close},
-     * {@code error}).
+     * Callback names in call order ({@code open}, {@code text}, {@code binary}, {@code pong},
+     * {@code close}, {@code error}).
      *
      * @return a snapshot
      */

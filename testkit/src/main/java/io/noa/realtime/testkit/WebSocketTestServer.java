@@ -37,9 +37,9 @@ import org.java_websocket.server.WebSocketServer;
 
 /**
  * A plain WebSocket server for transport tests, built on Java-WebSocket (a stack independent of
- * the SDK's transports): echoes text by default, records what clients send, and can refuse
- * upgrades with any status, send fragmented messages, pings and bursts, and close politely or
- * abruptly.
+ * the SDK's transports): echoes text and binary messages by default, records what clients send,
+ * and can refuse upgrades with any status, send text and binary (also fragmented) messages, pings
+ * and bursts, and close politely or abruptly.
  *
  * <!-- snippet: samples/src/test/java/io/noa/realtime/samples/docs/TestkitExamplesTest.java#websocket-test-server -->
  * <pre>{@code
@@ -67,6 +67,7 @@ public final class WebSocketTestServer implements AutoCloseable {
     private final CopyOnWriteArrayList<Map<String, String>> handshakeHeaders = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<String> handshakePaths = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<String> received = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<Object> receivedMessages = new CopyOnWriteArrayList<>();
     private final BlockingQueue<String> untaken = new LinkedBlockingQueue<>();
     private final CopyOnWriteArrayList<Integer> closeCodes = new CopyOnWriteArrayList<>();
     private final AtomicInteger pings = new AtomicInteger();
@@ -209,6 +210,70 @@ public final class WebSocketTestServer implements AutoCloseable {
      */
     public List<String> receivedTexts() {
         return List.copyOf(received);
+    }
+
+    /**
+     * Every message received so far, text and binary, in arrival order: a {@code String} for a
+     * text message, a {@code byte[]} for a binary one.
+     *
+     * @return a snapshot
+     */
+    public List<Object> receivedMessages() {
+        return List.copyOf(receivedMessages);
+    }
+
+    /**
+     * Every binary message received so far, in order.
+     *
+     * @return a snapshot (copies)
+     */
+    public List<byte[]> receivedBinaries() {
+        List<byte[]> out = new ArrayList<>();
+        for (Object m : receivedMessages) {
+            if (m instanceof byte[]) {
+                out.add(((byte[]) m).clone());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Sends a binary message to every open connection.
+     *
+     * @param bytes the message
+     */
+    public void sendBinary(byte[] bytes) {
+        Objects.requireNonNull(bytes, "bytes");
+        open.forEach(ws -> writes.sendBinary(ws, ByteBuffer.wrap(bytes)));
+    }
+
+    /**
+     * Sends one binary message to every open connection as {@code fragments} frames: a binary
+     * frame and continuation frames.
+     *
+     * @param bytes the message, at least {@code fragments} bytes long
+     * @param fragments the number of frames, at least 1
+     */
+    public void sendBinaryFragmented(byte[] bytes, int fragments) {
+        Objects.requireNonNull(bytes, "bytes");
+        if (fragments < 1 || fragments > Math.max(1, bytes.length)) {
+            throw new IllegalArgumentException("fragments must be 1.." + Math.max(1, bytes.length) + ": " + fragments);
+        }
+        for (WebSocket ws : open) {
+            synchronized (ws) {
+                for (int i = 0; i < fragments; i++) {
+                    if (!ws.isOpen()) {
+                        break;
+                    }
+                    int from = (int) ((long) bytes.length * i / fragments);
+                    int to = (int) ((long) bytes.length * (i + 1) / fragments);
+                    for (Framedata f : ws.getDraft().continuousFrame(Opcode.BINARY, ByteBuffer.wrap(bytes, from, to - from),
+                            i == fragments - 1)) {
+                        writes.send(ws, f);
+                    }
+                }
+            }
+        }
     }
 
     /**
@@ -447,6 +512,7 @@ public final class WebSocketTestServer implements AutoCloseable {
         @Override
         public void onMessage(WebSocket conn, String message) {
             received.add(message);
+            receivedMessages.add(message);
             untaken.add(message);
             if (echo && conn.getAttachment() == null) {
                 writes.sendText(conn, message);
@@ -455,6 +521,9 @@ public final class WebSocketTestServer implements AutoCloseable {
 
         @Override
         public void onMessage(WebSocket conn, ByteBuffer message) {
+            byte[] copy = new byte[message.remaining()];
+            message.duplicate().get(copy);
+            receivedMessages.add(copy);
             if (echo && conn.getAttachment() == null) {
                 writes.sendBinary(conn, message);
             }

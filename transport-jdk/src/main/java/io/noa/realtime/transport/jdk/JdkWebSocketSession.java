@@ -37,6 +37,7 @@ final class JdkWebSocketSession implements WebSocketSession {
     private final WebSocketListener listener;
     private final ScheduledExecutorService scheduler;
     private final Receiver receiver;
+    private final int maxMessageSize;
     private final Trampoline trampoline = new Trampoline();
     private final AtomicLong demand = new AtomicLong();
     private final AtomicBoolean terminated = new AtomicBoolean();
@@ -53,6 +54,7 @@ final class JdkWebSocketSession implements WebSocketSession {
         this.target = target;
         this.listener = listener;
         this.scheduler = scheduler;
+        this.maxMessageSize = maxMessageSize;
         this.receiver = new Receiver(this, maxMessageSize);
     }
 
@@ -186,7 +188,20 @@ final class JdkWebSocketSession implements WebSocketSession {
     public CompletableFuture<Void> sendText(CharSequence text) {
         Objects.requireNonNull(text, "text");
         String copy = text.toString();
+        if (OutgoingLimit.utf8LengthExceeds(copy, maxMessageSize)) {
+            return CompletableFuture.failedFuture(OutgoingLimit.error(target, maxMessageSize));
+        }
         return queue().send(w -> w.sendText(copy, true), copy.length());
+    }
+
+    @Override
+    public CompletableFuture<Void> sendBinary(ByteBuffer data) {
+        Objects.requireNonNull(data, "data");
+        if (data.remaining() > maxMessageSize) {
+            return CompletableFuture.failedFuture(OutgoingLimit.error(target, maxMessageSize));
+        }
+        ByteBuffer view = data.duplicate(); // the JDK consumes the buffer it writes: the caller's stays as it was
+        return queue().send(w -> w.sendBinary(view, true), view.remaining());
     }
 
     @Override

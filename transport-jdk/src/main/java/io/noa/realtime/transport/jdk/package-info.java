@@ -14,8 +14,9 @@
  *
  * <h2>WebSocket</h2>
  * Whole messages only (fragments are joined, bounded by {@code maxWebSocketMessageSize}; a larger
- * message ends the session with a {@code LimitExceededException} and a close frame). Sends are
- * queued, because the JDK allows one outstanding send at a time. Message demand is mapped onto
+ * message ends the session with a {@code LimitExceededException} and a close frame; a larger
+ * outgoing text or binary message is refused with one, unsent). Text, binary, ping and close sends
+ * share one queue, in call order, because the JDK allows one outstanding send at a time. Message demand is mapped onto
  * the JDK's per-part demand. The JDK answers pings itself.
  *
  * <h2>Threads</h2>

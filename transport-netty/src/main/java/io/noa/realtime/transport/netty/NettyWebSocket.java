@@ -91,7 +91,23 @@ final class NettyWebSocket extends ChannelInboundHandlerAdapter implements WebSo
         if (!isOpen()) {
             return closedFailure();
         }
+        if ((long) text.length() * 3 > maxMessageSize && ByteBufUtil.utf8Bytes(text) > maxMessageSize) {
+            return tooBigFailure();
+        }
         return write(new TextWebSocketFrame(ByteBufUtil.writeUtf8(channel.alloc(), text)), text.length());
+    }
+
+    @Override
+    public CompletableFuture<Void> sendBinary(ByteBuffer data) {
+        Objects.requireNonNull(data, "data");
+        if (data.remaining() > maxMessageSize) {
+            return tooBigFailure();
+        }
+        if (!isOpen()) {
+            return closedFailure();
+        }
+        // wraps the caller's bytes without copying (they must stay unchanged until the future completes)
+        return write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(data.duplicate())), data.remaining());
     }
 
     @Override
@@ -190,6 +206,11 @@ final class NettyWebSocket extends ChannelInboundHandlerAdapter implements WebSo
             }
         });
         return f;
+    }
+
+    private CompletableFuture<Void> tooBigFailure() {
+        return CompletableFuture.failedFuture(new LimitExceededException("An outgoing WebSocket message to " + target
+                + " (not sent; the session stays open)", "maxWebSocketMessageSize", maxMessageSize));
     }
 
     private CompletableFuture<Void> closedFailure() {

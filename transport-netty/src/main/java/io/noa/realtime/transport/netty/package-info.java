@@ -12,7 +12,9 @@
  *       any response byte is a retryable {@code TransportException} for the api to decide on.</li>
  *   <li>WebSocket: Netty's RFC 6455 handshaker and frame codec, fragments aggregated up to
  *       {@link io.noa.realtime.spi.TransportOptions#maxWebSocketMessageSize()}, messages delivered
- *       as the listener's demand allows.</li>
+ *       as the listener's demand allows; text and binary sends written in call order (a binary
+ *       send wraps the caller's buffer without copying), an outgoing message over the limit
+ *       refused unsent.</li>
  *   <li>TLS: the JVM's default trust or the configured {@code SSLContext}; certificate and host
  *       name verification are always on.</li>
  *   <li>Threads: one shared event loop group (native epoll when available, NIO otherwise), or the
