@@ -34,11 +34,23 @@ import java.util.Objects;
  * convention for a refused {@code room:join}). The server's own acked emits are answered through
  * {@code RealtimeClient.respond(event, handler)}.
  *
+ * <p>Reliability: an event or answer whose frame is over the open packet's {@code maxPayload}
+ * (the server's {@code maxHttpBufferSize}) is not sent (see
+ * {@link io.noa.realtime.ws.WireProtocol.Session#maxFrameBytes()}), so the server never closes
+ * the link for it. With the server's {@code connectionStateRecovery} on, the CONNECT reply's
+ * {@code pid} (kept private: never logged, never in a {@code toString}) and the offset the server
+ * appends to every event (stripped before delivery, the last one remembered) are sent in the
+ * CONNECT after a dropped link; the events the server replays before its CONNECT reply are held
+ * back and delivered once, in order, before the connect listeners run; the client's
+ * {@code recovered()} says whether the session was restored (its rooms then are, and the rooms
+ * helper does not join them again). Nothing is recovered after an explicit disconnect, from
+ * either side, or before the client has received an event (no offset yet). {@code ackTimeout} +
+ * {@code retries} and volatile emits are {@code RealtimeClient} options that work over any
+ * protocol.
+ *
  * <p>Not in this version: binary attachments (BINARY_EVENT, BINARY_ACK; an inbound one is reported
  * as a protocol error), several namespaces over one link (one client = one namespace = one
- * link), connection-state recovery (a {@code pid} from the server is only used to strip the
- * offsets it appends), long-polling, and refusing a frame over the server's {@code maxPayload}
- * on send (the server closes the link instead). Instances are immutable and thread-safe.
+ * link), long-polling. Instances are immutable and thread-safe.
  */
 public final class SocketIo implements WireProtocol {
     private static final SocketIo V5 = new SocketIo("/", "/socket.io/");
