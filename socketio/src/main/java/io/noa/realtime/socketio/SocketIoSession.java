@@ -257,7 +257,9 @@ final class SocketIoSession implements WireProtocol.Session {
         early = null;
         if (replayed != null) {
             for (Object[] e : replayed) {
-                onEvent((String) e[0], (JsonNode) e[1], (Long) e[2]);
+                if (e != null) {
+                    onEvent((String) e[0], (JsonNode) e[1], (Long) e[2]);
+                }
             }
         }
         ctx.handshakeSucceeded(payload.path("sid").asText(""), recovered);
@@ -269,6 +271,10 @@ final class SocketIoSession implements WireProtocol.Session {
             early = new ArrayList<>();
         }
         if (early.size() >= MAX_EARLY_EVENTS) {
+            if (early.size() > MAX_EARLY_EVENTS) {
+                return; // reported once
+            }
+            early.add(null); // marks the overflow; skipped when the held events are delivered
             ctx.protocolError(new LimitExceededException("Events from " + ctx.target()
                     + " before the Socket.IO CONNECT reply (a recovering server replays the missed ones first)",
                     "the server's connectionStateRecovery.maxDisconnectionDuration", MAX_EARLY_EVENTS));
