@@ -41,6 +41,7 @@ const httpServer = http.createServer(async (req, res) => {
       return reply(504, { error: String(e && e.message) });
     }
   }
+  if (url.pathname.startsWith('/sior/')) return siorHook(url, reply); // reliability hooks, see the sior block
   if (url.pathname === '/stats') {
     return reply(200, { connections: io.of('/').sockets.size, connects });
   }
@@ -72,7 +73,7 @@ const httpServer = http.createServer(async (req, res) => {
   reply(404, { error: 'not found' });
 });
 
-const io = new Server(httpServer, { pingInterval, pingTimeout, transports: ['websocket'] });
+const io = new Server(httpServer, { pingInterval, pingTimeout, transports: ['websocket'], ...siorServerOptions() });
 
 // ---- begin block: several namespaces over one link (helper sions; SharedLinkScenarios) ----
 // pings sent and pongs received per Engine.IO connection, reported by GET /links
@@ -214,3 +215,91 @@ for (const name of ['/', '/admin']) {
   io.of(name).on('connection', binaryHandlers);
 }
 // ===== END binary attachments (task siob) =====
+// ---- sior: reliability (ack retries, volatile emits, connection-state recovery) -------------------
+// SIO_RECOVERY=1 in the environment turns connectionStateRecovery on (events then carry offsets).
+//   event "sior:flaky" "<key>/<n>"  ignores the first n tries of <key>, then answers {tries}
+//   event "sior:note" <any>         remembered per user (volatile emits)
+//   GET /sior/flaky?key=K            {tries, ids}: the tries of K so far and the ack id of each
+//   GET /sior/notes?user=U           {notes}
+//   GET /sior/joins?user=U           {joins}: room:join events received from U so far
+//   GET /sior/last?user=U            {sid, recovered, pid} of U's latest connection on "/" (pid: for
+//                                    the secrets check only)
+//   GET /sior/drop?user=U[&room=R&n=N]  kills U's transport (TCP reset, recoverable), waits for the
+//                                    server to see it, then emits N message:new {id:"missed<i>"} to R
+//   GET /sior/broadcast?room=R&prefix=P&n=N  emits N message:new {id:"<P><i>"} to R
+function siorServerOptions() {
+  if (process.env.SIO_RECOVERY !== '1') return {};
+  return { connectionStateRecovery: { maxDisconnectionDuration: 2 * 60 * 1000, skipMiddlewares: true } };
+}
+
+const sior = { flaky: new Map(), notes: new Map(), joins: new Map(), last: new Map() };
+
+function siorHandlers(socket) {
+  const userId = socket.data.userId;
+  if (socket.nsp.name === '/') {
+    sior.last.set(userId, socket);
+  }
+  socket.conn.on('packet', (p) => { // the ack id of every try, as it came on the wire
+    const m = p.type === 'message' && typeof p.data === 'string'
+      && /^2(?:\/[^,]*,)?(\d+)\["sior:flaky","([^"\/]+)\/\d+"\]$/.exec(p.data);
+    if (m) {
+      const f = sior.flaky.get(m[2]) || { tries: 0, ids: [] };
+      f.ids.push(Number(m[1]));
+      sior.flaky.set(m[2], f);
+    }
+  });
+  socket.on('sior:flaky', (spec, cb) => {
+    const [key, n] = String(spec).split('/');
+    const f = sior.flaky.get(key) || { tries: 0, ids: [] };
+    f.tries++;
+    sior.flaky.set(key, f);
+    if (f.tries > Number(n) && typeof cb === 'function') cb({ tries: f.tries });
+  });
+  socket.on('sior:note', (data) => {
+    const list = sior.notes.get(userId) || [];
+    list.push(data);
+    sior.notes.set(userId, list);
+  });
+  socket.on('room:join', () => sior.joins.set(userId, (sior.joins.get(userId) || 0) + 1));
+}
+
+for (const name of ['/', '/admin']) io.of(name).on('connection', siorHandlers);
+
+function siorBroadcast(room, prefix, n) {
+  for (let i = 1; i <= n; i++) {
+    io.to(room).emit('message:new', { roomId: room, userId: 'server', id: prefix + i, content: prefix + ' ' + i });
+  }
+}
+
+async function siorHook(url, reply) {
+  const q = (k) => url.searchParams.get(k);
+  switch (url.pathname) {
+    case '/sior/flaky':
+      return reply(200, sior.flaky.get(q('key')) || { tries: 0, ids: [] });
+    case '/sior/notes':
+      return reply(200, { notes: sior.notes.get(q('user')) || [] });
+    case '/sior/joins':
+      return reply(200, { joins: sior.joins.get(q('user')) || 0 });
+    case '/sior/last': {
+      const s = sior.last.get(q('user'));
+      return reply(200, s ? { sid: s.id, recovered: s.recovered, pid: s.pid, connected: s.connected } : {});
+    }
+    case '/sior/broadcast':
+      siorBroadcast(q('room'), q('prefix') || 'b', Number(q('n') || 1));
+      return reply(200, { sent: Number(q('n') || 1) });
+    case '/sior/drop': {
+      const sockets = [...io.of('/').sockets.values()].filter((s) => s.data.userId === q('user'));
+      if (sockets.length === 0) return reply(404, { error: 'no such user' });
+      const s = sockets[0];
+      const reason = await new Promise((resolve) => {
+        s.once('disconnect', (r) => resolve(r));
+        s.conn.transport.socket.terminate(); // TCP reset: the client sees the link die, no close frame
+      });
+      if (q('room')) siorBroadcast(q('room'), 'missed', Number(q('n') || 0));
+      return reply(200, { reason });
+    }
+    default:
+      return reply(404, { error: 'not found' });
+  }
+}
+// ---- end sior --------------------------------------------------------------------------------------

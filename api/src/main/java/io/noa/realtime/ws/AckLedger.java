@@ -124,6 +124,7 @@ final class AckLedger {
     private Link link;
     private long nextId;
     private long settledCount;
+    private long droppedVolatile;
     private final ArrayDeque<Entry> buffer = new ArrayDeque<>();
     private final Map<Long, Entry> pending = new HashMap<>();
     /** Acked emits with retries, in order; only the head may be in flight. */
@@ -156,7 +157,7 @@ final class AckLedger {
     static AckLedger of(RealtimeOptions options, ScheduledExecutorService scheduler, Delivery delivery,
             Supplier<ConnectionState> state, String target) {
         return new AckLedger(scheduler, delivery, state, target, options.maxPendingEmits(), options.maxQueuedBytes(),
-                options.resendAcksOnReconnect(), 0, options.defaultAckTimeout());
+                options.resendAcksOnReconnect(), options.retries(), options.defaultAckTimeout());
     }
 
     // ------------------------------------------------------------------ emits
@@ -237,6 +238,30 @@ final class AckLedger {
             sendLocked(l, head);
             armLocked(head);
             return;
+        }
+    }
+
+    /**
+     * A volatile emit: written only if a link is up and its transport queue is under
+     * {@code maxQueuedBytes}; otherwise dropped (never buffered) and counted.
+     */
+    boolean emitVolatile(String event, JsonNode data) {
+        synchronized (lock) {
+            Link l = link;
+            if (l == null || !l.isOpen() || l.queuedBytes() > maxQueuedBytes) {
+                droppedVolatile++;
+                return false;
+            }
+            writer.enqueue(() -> l.write(event, data, -1));
+        }
+        writer.kick();
+        return true;
+    }
+
+    /** Volatile emits dropped so far. */
+    long droppedVolatile() {
+        synchronized (lock) {
+            return droppedVolatile;
         }
     }
 

@@ -3,6 +3,7 @@ package io.noa.realtime.ws;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.noa.realtime.ConnectTimeoutException;
 import io.noa.realtime.IdleTimeoutException;
+import io.noa.realtime.LimitExceededException;
 import io.noa.realtime.RealtimeException;
 import io.noa.realtime.TransportException;
 import io.noa.realtime.event.EventCodec;
@@ -18,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -35,8 +37,17 @@ final class Connection implements WebSocketListener, WireProtocol.Context, AckLe
 
     /** What a link reports; every call is made with no lock held. */
     interface Owner {
-        /** The protocol handshake succeeded. */
-        void linkReady(Connection c, String sessionId);
+        /** The protocol handshake succeeded; {@code recovered}: the server restored the previous session. */
+        void linkReady(Connection c, String sessionId, boolean recovered);
+
+        /** The protocol's carry-over slot of this client (see {@link WireProtocol.Context#carryOver()}). */
+        AtomicReference<Object> carryOver();
+
+        /**
+         * An event ({@code ackId} of ours, or {@code -1}) or an answer ({@code ackId -1}) was not
+         * sent: its frame is over the protocol's {@link WireProtocol.Session#maxFrameBytes()}.
+         */
+        void frameRejected(long ackId, RealtimeException error);
 
         /** The link ended (once per link), or could not be opened. */
         void linkEnded(Connection c, String reason, Throwable error, boolean mayReconnect);
@@ -317,9 +328,11 @@ final class Connection implements WebSocketListener, WireProtocol.Context, AckLe
     @Override
     public void write(String event, JsonNode data, long ackId) {
         WireMessage message;
+        long max;
         try {
             synchronized (lock) {
                 message = ready && !ended.get() ? proto.encodeEventMessage(event, data, ackId) : null;
+                max = message == null ? Long.MAX_VALUE : proto.maxFrameBytes();
             }
         } catch (RealtimeException e) { // the protocol refused to encode it (e.g. over a limit)
             if (ackId >= 0) {
@@ -328,21 +341,61 @@ final class Connection implements WebSocketListener, WireProtocol.Context, AckLe
             owner.protocolError(e);
             return;
         }
+        if (message != null && oversized(message.text(), max, "event '" + event + "'", ackId)) {
+            return;
+        }
         sendNow(message);
     }
 
     @Override
     public void writeAck(long ackId, JsonNode data) {
         WireMessage message;
+        long max;
         try {
             synchronized (lock) {
                 message = ready && !ended.get() ? proto.encodeAckMessage(ackId, data) : null;
+                max = message == null ? Long.MAX_VALUE : proto.maxFrameBytes();
             }
         } catch (RealtimeException e) { // the answer is not sent; the peer's own timeout applies
             owner.protocolError(e);
             return;
         }
+        if (message != null && oversized(message.text(), max, "answer to the peer's acknowledgement " + ackId, -1)) {
+            return;
+        }
         sendNow(message);
+    }
+
+    /** Whether {@code frame} is over the peer's limit; if so it is reported (no lock held) and not sent. */
+    private boolean oversized(String frame, long max, String what, long ackId) {
+        if (max == Long.MAX_VALUE || (long) frame.length() * 3 <= max) {
+            return false; // a UTF-16 unit is at most 3 UTF-8 bytes
+        }
+        long bytes = utf8Length(frame);
+        if (bytes <= max) {
+            return false;
+        }
+        owner.frameRejected(ackId, new LimitExceededException("The frame of the " + what + " (" + bytes
+                + " bytes; not sent to " + target + ")", "maxPayload", max));
+        return true;
+    }
+
+    private static long utf8Length(CharSequence s) {
+        long n = 0;
+        for (int i = 0, len = s.length(); i < len; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
     }
 
     private void sendNow(String frame) {
@@ -412,6 +465,16 @@ final class Connection implements WebSocketListener, WireProtocol.Context, AckLe
 
     @Override
     public void handshakeSucceeded(String sessionId) {
+        handshakeSucceeded(sessionId, false);
+    }
+
+    @Override
+    public AtomicReference<Object> carryOver() {
+        return owner.carryOver();
+    }
+
+    @Override
+    public void handshakeSucceeded(String sessionId, boolean recovered) {
         if (ready || ended.get()) {
             return;
         }
@@ -423,7 +486,7 @@ final class Connection implements WebSocketListener, WireProtocol.Context, AckLe
             long every = options.heartbeatInterval().toMillis();
             heartbeatTimer = transport.scheduler().scheduleAtFixedRate(this::ping, every, every, TimeUnit.MILLISECONDS);
         }
-        report(() -> owner.linkReady(this, sessionId));
+        report(() -> owner.linkReady(this, sessionId, recovered));
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -43,6 +44,10 @@ final class LinkSupervisor implements Connection.Owner {
     private int attempts;
     private ScheduledFuture<?> reconnectTimer;
     private volatile String sessionId = "";
+    /** Whether the current (or last) link restored the previous session. */
+    private volatile boolean recovered;
+    /** The protocol's state carried from link to link; emptied on an explicit disconnect. */
+    private final AtomicReference<Object> carry = new AtomicReference<>();
 
     LinkSupervisor(RealtimeOptions options, Transport transport, String target, ConnectionStateMachine machine,
             Callbacks callbacks, EventBus bus, AckLedger ledger, Rooms rooms, Presence presence,
@@ -68,6 +73,10 @@ final class LinkSupervisor implements Connection.Owner {
 
     String sessionId() {
         return sessionId;
+    }
+
+    boolean recovered() {
+        return recovered;
     }
 
     void connect() {
@@ -105,6 +114,8 @@ final class LinkSupervisor implements Connection.Owner {
             current = null;
             machine.transitionTo(ConnectionState.CLOSED, null);
             sessionId = "";
+            recovered = false;
+            carry.set(null); // no connection-state recovery after an explicit disconnect
             if (wasConnected) {
                 callbacks.disconnected("io client disconnect");
             }
@@ -160,17 +171,19 @@ final class LinkSupervisor implements Connection.Owner {
     // ---------------------------------------------------------------- Connection.Owner
 
     @Override
-    public void linkReady(Connection c, String sid) {
+    public void linkReady(Connection c, String sid, boolean restored) {
         synchronized (lock) {
             if (current != c) {
                 return;
             }
             sessionId = sid;
+            recovered = restored;
             attempts = 0;
             machine.transitionTo(ConnectionState.CONNECTED, null);
         }
-        // order on the wire: room re-joins, presence, then the buffered emits
-        rooms.linkUp(c);
+        // order on the wire: room re-joins (none that the restored session still has), presence, then the
+        // buffered emits
+        rooms.linkUp(c, restored);
         presence.linkUp(c);
         ledger.linkUp(c);
         if (c.isOpen()) {
@@ -201,8 +214,11 @@ final class LinkSupervisor implements Connection.Owner {
                 callbacks.disconnected(reason);
             }
             boolean retryable = error == null || RetryPolicy.isRetryable(error);
+            if (!mayReconnect) {
+                carry.set(null); // the server ended the session: nothing to recover
+            }
             if (mayReconnect && retryable && retryPolicy.allowsRetry(attempts)) {
-                delay = retryPolicy.delayForAttempt(attempts);
+                delay = options.reconnectionDelayFor(attempts);
                 attempts++;
                 if (machine.state() != ConnectionState.RECONNECTING) {
                     machine.transitionTo(ConnectionState.RECONNECTING, error);
@@ -268,6 +284,21 @@ final class LinkSupervisor implements Connection.Owner {
     @Override
     public void ackReceived(long ackId, JsonNode data, RealtimeException error) {
         ledger.ackReceived(ackId, data, error);
+    }
+
+    @Override
+    public AtomicReference<Object> carryOver() {
+        return carry;
+    }
+
+    @Override
+    public void frameRejected(long ackId, RealtimeException error) {
+        if (ackId >= 0) {
+            ledger.ackReceived(ackId, null, error); // the emit fails with it, once, like a refusal
+        } else {
+            callbacks.error(error);
+            callbacks.kick();
+        }
     }
 
     @Override

@@ -170,7 +170,8 @@ public final class RealtimeClient implements AutoCloseable {
     }
 
     /**
-     * Called after every successful (re)connect, once rooms are re-joined and buffered emits sent.
+     * Called after every successful (re)connect, once rooms are re-joined and buffered emits sent;
+     * {@link #recovered()} says whether the previous session was restored.
      *
      * @param listener the listener
      * @return closing it removes the listener
@@ -301,8 +302,11 @@ public final class RealtimeClient implements AutoCloseable {
     }
 
     /**
-     * Sends an event and waits for the server's acknowledgement. The timeout counts from now,
-     * including time spent buffered while disconnected.
+     * Sends an event and waits for the server's acknowledgement, with a timeout for this emit
+     * only (socket.io-client's {@code socket.timeout(ms).emitWithAck(...)}). Without
+     * {@link RealtimeOptions.Builder#retries(int) retries} the timeout counts from now, including
+     * time spent buffered while disconnected; with retries it is the timeout of each try, counted
+     * from the moment that try is sent.
      *
      * @param event the event name
      * @param data the payload
@@ -340,6 +344,46 @@ public final class RealtimeClient implements AutoCloseable {
             throw new IllegalArgumentException("event name must be non-empty and not start with '$' (reserved): '" + event + "'");
         }
         return event;
+    }
+
+    /**
+     * Sends an event only if it can go out right now, like socket.io-client's
+     * {@code socket.volatile.emit}: while not connected, or while the transport's send queue is
+     * over {@code maxQueuedBytes}, it is dropped (never buffered, never retried) and counted in
+     * {@link #droppedVolatileEmits()}. For data whose newer value replaces the older (positions,
+     * cursor moves, "still here").
+     *
+     * @param event the event name (not starting with {@code $})
+     * @param data any value the codec can serialize, or {@code null}
+     * @return true when it was handed to the transport, false when it was dropped
+     */
+    public boolean emitVolatile(String event, Object data) {
+        return ledger.emitVolatile(checkName(event), options.codec().encode(data));
+    }
+
+    /**
+     * How many {@link #emitVolatile volatile emits} were dropped since the client was built.
+     *
+     * @return the count
+     */
+    public long droppedVolatileEmits() {
+        return ledger.droppedVolatile();
+    }
+
+    /**
+     * Whether the current connection restored the previous session (socket.io-client's
+     * {@code socket.recovered}): with Socket.IO connection-state recovery on the server, a link
+     * that dropped (not an explicit disconnect) is resumed with the same session id, its rooms,
+     * and every event the client missed meanwhile, delivered once and in order before the
+     * {@link #onConnect} listeners run. Read it in an {@link #onConnect} listener: when false after
+     * a reconnect, state the client missed is lost (re-fetch it). The rooms helper re-joins only
+     * when it is false.
+     *
+     * @return true when the last successful (re)connect recovered the session; false before the
+     *     first connect, after {@link #disconnect()}, and for protocols without recovery
+     */
+    public boolean recovered() {
+        return link.recovered();
     }
 
     /**

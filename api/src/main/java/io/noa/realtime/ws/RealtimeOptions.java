@@ -12,6 +12,8 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -36,6 +38,7 @@ public final class RealtimeOptions {
     private final long maxQueuedBytes;
     private final boolean resendAcksOnReconnect;
     private final Duration defaultAckTimeout;
+    private final int retries;
     private final WireProtocol protocol;
     private final EventCodec codec;
     private final Executor callbackExecutor;
@@ -58,6 +61,7 @@ public final class RealtimeOptions {
         maxQueuedBytes = b.maxQueuedBytes;
         resendAcksOnReconnect = b.resendAcksOnReconnect;
         defaultAckTimeout = b.defaultAckTimeout;
+        retries = b.retries;
         protocol = b.protocol;
         codec = b.codec;
         callbackExecutor = b.callbackExecutor;
@@ -90,6 +94,7 @@ public final class RealtimeOptions {
         b.maxQueuedBytes = maxQueuedBytes;
         b.resendAcksOnReconnect = resendAcksOnReconnect;
         b.defaultAckTimeout = defaultAckTimeout;
+        b.retries = retries;
         b.protocol = protocol;
         b.codec = codec;
         b.callbackExecutor = callbackExecutor;
@@ -244,6 +249,65 @@ public final class RealtimeOptions {
     }
 
     /**
+     * socket.io-client's name for {@link #defaultAckTimeout()}: with {@link #retries()}, the
+     * timeout of each try.
+     *
+     * @return the timeout
+     */
+    public Duration ackTimeout() {
+        return defaultAckTimeout;
+    }
+
+    /**
+     * How many more times an acknowledged emit is sent when an answer does not arrive in time
+     * (socket.io-client's {@code retries}; default 0). See {@link Builder#retries(int)}.
+     *
+     * @return the count of extra tries
+     */
+    public int retries() {
+        return retries;
+    }
+
+    /**
+     * The delay before reconnection attempt {@code attempt} (0 = the first after a drop), computed
+     * like socket.io-client's {@code Backoff}: {@code ms = reconnectionDelay * 2^attempt}; with a
+     * factor {@code f > 0} and a uniform {@code r} in {@code [0, 1)}, {@code dev = floor(r * f * ms)}
+     * is subtracted when {@code floor(r * 10)} is even and added when it is odd; the result is
+     * {@code min(ms, reconnectionDelayMax)}, truncated to whole milliseconds. So
+     * {@code randomizationFactor 0} gives exact delays, and once {@code ms * (1 - f)} reaches the
+     * maximum every delay is exactly the maximum. The attempt count starts again at 0 after every
+     * successful connect.
+     *
+     * @param attempt the zero-based attempt
+     * @param random a source of uniform values in {@code [0, 1)}
+     * @return the delay
+     */
+    public Duration reconnectionDelayFor(int attempt, DoubleSupplier random) {
+        if (attempt < 0) {
+            throw new IllegalArgumentException("attempt must be >= 0, was " + attempt);
+        }
+        Objects.requireNonNull(random, "random");
+        long max = reconnectionDelayMax.toMillis();
+        double ms = reconnectionDelay.toMillis() * Math.pow(2, attempt);
+        if (randomizationFactor > 0 && !Double.isInfinite(ms)) {
+            double r = random.getAsDouble();
+            double deviation = Math.floor(r * randomizationFactor * ms);
+            ms = (((long) Math.floor(r * 10)) & 1) == 0 ? ms - deviation : ms + deviation;
+        }
+        return Duration.ofMillis(Double.isNaN(ms) || ms >= max ? max : (long) ms);
+    }
+
+    /**
+     * {@link #reconnectionDelayFor(int, DoubleSupplier)} with {@code Math.random}-like jitter.
+     *
+     * @param attempt the zero-based attempt
+     * @return the delay
+     */
+    public Duration reconnectionDelayFor(int attempt) {
+        return reconnectionDelayFor(attempt, ThreadLocalRandom.current()::nextDouble);
+    }
+
+    /**
      * The wire protocol (default {@link JsonEnvelopeProtocol}).
      *
      * @return the protocol
@@ -317,6 +381,7 @@ public final class RealtimeOptions {
         private long maxQueuedBytes = 16L * 1024 * 1024;
         private boolean resendAcksOnReconnect;
         private Duration defaultAckTimeout = Duration.ofSeconds(10);
+        private int retries;
         private WireProtocol protocol = JsonEnvelopeProtocol.instance();
         private EventCodec codec = EventCodec.defaults();
         private Executor callbackExecutor = Runnable::run;
@@ -521,6 +586,39 @@ public final class RealtimeOptions {
          */
         public Builder defaultAckTimeout(Duration timeout) {
             this.defaultAckTimeout = Args.positive(timeout, "defaultAckTimeout");
+            return this;
+        }
+
+        /**
+         * socket.io-client's name for {@link #defaultAckTimeout(Duration)} (default 10 s): with
+         * {@link #retries(int)}, how long each try waits for its answer.
+         *
+         * @param timeout positive
+         * @return this builder
+         */
+        public Builder ackTimeout(Duration timeout) {
+            return defaultAckTimeout(timeout);
+        }
+
+        /**
+         * At-least-once delivery of acknowledged emits, like socket.io-client's {@code retries}
+         * (default 0: off). With {@code retries > 0}, {@link RealtimeClient#emitWithAck} emits wait
+         * in an ordered queue and one at a time is in flight; a try that gets no answer within its
+         * timeout ({@link #ackTimeout(Duration)}, or the per-emit timeout) is sent again with a new
+         * acknowledgement id, up to {@code retries} more times, then fails with
+         * {@link io.noa.realtime.AckTimeoutException}; a try whose link drops is sent again, with a
+         * new id, after the reconnect. The server may therefore see an event more than once: make
+         * its handler idempotent. Plain emits, volatile emits and the client's own room and
+         * presence emits are not queued.
+         *
+         * @param retries 0 or more
+         * @return this builder
+         */
+        public Builder retries(int retries) {
+            if (retries < 0) {
+                throw new IllegalArgumentException("retries must be >= 0, was " + retries);
+            }
+            this.retries = retries;
             return this;
         }
 

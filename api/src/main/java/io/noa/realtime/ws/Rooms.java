@@ -8,6 +8,7 @@ import io.noa.realtime.internal.Futures;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,10 @@ import java.util.function.Consumer;
  * Room membership of a {@link RealtimeClient}. {@link #join} sends {@code room:join}
  * ({@code {"roomId":...}}) and completes on the server's acknowledgement; the client re-joins
  * every room after each reconnect, before it sends buffered emits. A join asked for while
- * disconnected completes after the next connect. Other members' arrivals and departures arrive as
+ * disconnected completes after the next connect. After a reconnect that restored the previous
+ * session (Socket.IO connection-state recovery, see {@link RealtimeClient#recovered()}) the server
+ * still has the rooms, so only rooms whose join was not acknowledged yet are sent again: nobody
+ * sees a second {@code room:join}. Other members' arrivals and departures arrive as
  * {@code room:join} / {@code room:leave} events with {@code userId} and {@code roomId}. Thread-safe.
  */
 public final class Rooms {
@@ -29,6 +33,8 @@ public final class Rooms {
     // guarded by lock
     private final Set<String> desired = new LinkedHashSet<>();
     private final Map<String, List<CompletableFuture<Void>>> waiting = new HashMap<>();
+    /** Rooms whose join the server acknowledged in the current session (kept by a recovered reconnect). */
+    private final Set<String> confirmed = new HashSet<>();
     /** The link joins go out on: set once its handshake is done, cleared when it drops. */
     private AckLedger.Link link;
 
@@ -108,6 +114,7 @@ public final class Rooms {
         AckLedger.Link l;
         synchronized (lock) {
             member = desired.remove(roomId);
+            confirmed.remove(roomId);
             w = waiting.remove(roomId);
             l = link;
         }
@@ -161,6 +168,14 @@ public final class Rooms {
 
     /** A link finished its handshake: re-join every remembered room on it, before buffered emits go out. */
     void linkUp(AckLedger.Link l) {
+        linkUp(l, false);
+    }
+
+    /**
+     * A link finished its handshake: join the remembered rooms on it, before buffered emits go out;
+     * all of them on a new session, only the unconfirmed ones on a {@code restored} session.
+     */
+    void linkUp(AckLedger.Link l, boolean restored) {
         List<String> rooms;
         Map<String, List<CompletableFuture<Void>>> waiters;
         synchronized (lock) {
@@ -168,7 +183,11 @@ public final class Rooms {
                 return;
             }
             link = l;
+            if (!restored) {
+                confirmed.clear();
+            }
             rooms = new ArrayList<>(desired);
+            rooms.removeAll(confirmed);
             waiters = new HashMap<>(waiting);
             waiting.clear();
         }
@@ -193,8 +212,12 @@ public final class Rooms {
     private CompletableFuture<JsonNode> sendJoin(AckLedger.Link l, String room) {
         CompletableFuture<JsonNode> f = client.ledger().sendOn(l, "room:join", payload(room), true);
         f.whenComplete((v, e) -> {
-            if (e != null && isRefusal(e)) {
-                synchronized (lock) {
+            synchronized (lock) {
+                if (e == null) {
+                    if (desired.contains(room)) {
+                        confirmed.add(room);
+                    }
+                } else if (isRefusal(e)) {
                     desired.remove(room);
                 }
             }

@@ -7,6 +7,7 @@ import io.noa.realtime.event.EventCodec;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * How events map to WebSocket frames (text, and binary ones for protocols with binary
@@ -161,6 +162,18 @@ public interface WireProtocol {
         default String closingFrame() {
             return "";
         }
+
+        /**
+         * The largest frame, in UTF-8 bytes, the peer accepts (e.g. the {@code maxPayload} of
+         * Engine.IO's open packet). The client does not send a larger event or answer: an
+         * acknowledged emit fails with {@link io.noa.realtime.LimitExceededException}, anything
+         * else reports it to the client's error listeners; the link stays up.
+         *
+         * @return the bound, {@link Long#MAX_VALUE} (the default) for none
+         */
+        default long maxFrameBytes() {
+            return Long.MAX_VALUE;
+        }
     }
 
     /** What a {@link Session} may do. Methods may be called only from inside the session's methods. */
@@ -214,6 +227,31 @@ public interface WireProtocol {
          * @param sessionId the server's session id, or an empty string
          */
         void handshakeSucceeded(String sessionId);
+
+        /**
+         * The handshake succeeded and says whether the server restored the previous session
+         * (Socket.IO connection-state recovery: same session, rooms kept, missed events replayed).
+         * A recovered link does not re-join the rooms the previous one had joined.
+         *
+         * @param sessionId the server's session id, or an empty string
+         * @param recovered true when the previous session was restored
+         */
+        default void handshakeSucceeded(String sessionId, boolean recovered) {
+            handshakeSucceeded(sessionId);
+        }
+
+        /**
+         * A slot in which the protocol carries state from one link of the client to the next
+         * (e.g. Socket.IO's private session id and last offset, for connection-state recovery).
+         * The client keeps one slot per client and empties it when the application disconnects
+         * or the server ends the session, so nothing is carried over an explicit disconnect.
+         * Whatever is stored there must not print secrets in {@code toString}.
+         *
+         * @return the slot; by default a fresh one per call (nothing is carried)
+         */
+        default AtomicReference<Object> carryOver() {
+            return new AtomicReference<>();
+        }
 
         /**
          * The server refused the handshake (e.g. bad auth): the client fails and does not reconnect.

@@ -49,9 +49,21 @@ import java.util.Objects;
  * <p>A client built with this protocol has a WebSocket of its own; several namespaces share one
  * link when their clients come from one {@link SocketIoManager}.
  *
- * <p>Not in this version: connection-state recovery (a {@code pid} from the server is only used to strip the
- * offsets it appends), long-polling, and refusing a frame over the server's {@code maxPayload}
- * on send (the server closes the link instead). Instances are immutable and thread-safe.
+ * <p>Reliability: an event or answer whose frame is over the open packet's {@code maxPayload}
+ * (the server's {@code maxHttpBufferSize}) is not sent (see
+ * {@link io.noa.realtime.ws.WireProtocol.Session#maxFrameBytes()}), so the server never closes
+ * the link for it. With the server's {@code connectionStateRecovery} on, the CONNECT reply's
+ * {@code pid} (kept private: never logged, never in a {@code toString}) and the offset the server
+ * appends to every event (stripped before delivery, the last one remembered) are sent in the
+ * CONNECT after a dropped link; the events the server replays before its CONNECT reply are held
+ * back and delivered once, in order, before the connect listeners run; the client's
+ * {@code recovered()} says whether the session was restored (its rooms then are, and the rooms
+ * helper does not join them again). Nothing is recovered after an explicit disconnect, from
+ * either side, or before the client has received an event (no offset yet). {@code ackTimeout} +
+ * {@code retries} and volatile emits are {@code RealtimeClient} options that work over any
+ * protocol.
+ *
+ * <p>Not in this version: long-polling. Instances are immutable and thread-safe.
  */
 public final class SocketIo implements WireProtocol {
     /** Default of {@link #maxAttachments(int)}. */

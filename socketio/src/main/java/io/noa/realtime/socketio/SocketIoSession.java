@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.noa.realtime.HandshakeException;
 import io.noa.realtime.LimitExceededException;
 import io.noa.realtime.ProtocolException;
@@ -43,6 +44,8 @@ final class SocketIoSession implements WireProtocol.Session {
     private static final int MAX_ID_DIGITS = 15;
     /** Longest attachment count we parse: 9 digits always fits an int. */
     private static final int MAX_COUNT_DIGITS = 9;
+    /** Most events held back while the CONNECT reply is awaited (a recovering server replays missed ones first). */
+    static final int MAX_EARLY_EVENTS = 100_000;
 
     private final WireProtocol.Context ctx;
     private final ObjectMapper mapper;
@@ -57,10 +60,34 @@ final class SocketIoSession implements WireProtocol.Session {
     private Duration silenceAllowed = Duration.ZERO;
     private final int maxAttachments;
     private final long maxAttachmentBytes;
-    /** The server's maxPayload from the open packet (its maxHttpBufferSize); 0 until known. */
-    private long maxPayload;
     /** A BINARY_EVENT / BINARY_ACK waiting for its attachments, or null. */
     private Reassembly reassembly;
+    /** The open packet's maxPayload: the largest frame the server accepts. */
+    private long maxPayload = Long.MAX_VALUE;
+    /** The recovery state of this client (pid and last offset) while the server offers recovery, else null. */
+    private Recovery recovery;
+    /** The pid sent in this link's CONNECT, if it tried to recover. */
+    private String resumingPid;
+    /** Events that arrived before the CONNECT reply: missed ones, replayed by a recovering server. */
+    private List<Object[]> early;
+
+    /**
+     * What connection-state recovery needs across links: the private session id and the offset
+     * of the last event. Kept in the client's carry-over slot; never printed.
+     */
+    static final class Recovery {
+        final String pid;
+        volatile String offset;
+
+        Recovery(String pid) {
+            this.pid = pid;
+        }
+
+        @Override
+        public String toString() {
+            return "Recovery{pid=<redacted>, offset=" + (offset == null ? "none" : "set") + "}";
+        }
+    }
 
     SocketIoSession(WireProtocol.Context ctx, String namespace, int maxAttachments, long maxAttachmentBytes) {
         this.ctx = ctx;
@@ -120,13 +147,24 @@ final class SocketIoSession implements WireProtocol.Session {
             return;
         }
         opened = true;
-        maxPayload = Math.max(0, open.path("maxPayload").asLong(0));
+        long limit = open.path("maxPayload").asLong(0);
+        maxPayload = limit > 0 ? limit : Long.MAX_VALUE;
         long interval = open.path("pingInterval").asLong(25_000);
         long timeout = open.path("pingTimeout").asLong(20_000);
         silenceAllowed = Duration.ofMillis(Math.max(1, interval) + Math.max(0, timeout));
         ctx.expectTrafficWithin(silenceAllowed);
         JsonNode auth = ctx.auth();
-        if (auth == null || auth.isNull() || auth.isMissingNode()) {
+        Object carried = ctx.carryOver().get();
+        Recovery previous = carried instanceof Recovery ? (Recovery) carried : null;
+        String offset = previous == null ? null : previous.offset;
+        boolean noAuth = auth == null || auth.isNull() || auth.isMissingNode();
+        if (offset != null && (noAuth || auth.isObject())) { // try to resume: pid + offset of the last event
+            ObjectNode resume = noAuth ? mapper.createObjectNode() : ((ObjectNode) auth).deepCopy();
+            resume.put("pid", previous.pid);
+            resume.put("offset", offset);
+            resumingPid = previous.pid;
+            ctx.send("40" + nspPrefix + write(resume));
+        } else if (noAuth) {
             ctx.send("40" + nspPrefix);
         } else if (auth.isObject()) {
             ctx.send("40" + nspPrefix + write(auth));
@@ -226,6 +264,10 @@ final class SocketIoSession implements WireProtocol.Session {
                 ctx.serverDisconnected("io server disconnect");
                 return;
             case EVENT:
+                if (!connected) {
+                    holdBack(frame, payload, ackId);
+                    return;
+                }
                 onEvent(frame, payload, ackId);
                 return;
             case ACK:
@@ -241,8 +283,50 @@ final class SocketIoSession implements WireProtocol.Session {
             return;
         }
         connected = true;
-        recoveryOn = payload.hasNonNull("pid");
-        ctx.handshakeSucceeded(payload.path("sid").asText(""));
+        JsonNode pid = payload.get("pid");
+        recoveryOn = pid != null && pid.isTextual();
+        boolean recovered = recoveryOn && pid.asText().equals(resumingPid);
+        if (!recoveryOn) {
+            recovery = null;
+            ctx.carryOver().set(null);
+        } else {
+            Object carried = ctx.carryOver().get();
+            if (recovered && carried instanceof Recovery && ((Recovery) carried).pid.equals(resumingPid)) {
+                recovery = (Recovery) carried; // the offset goes on from where it was
+            } else {
+                recovery = new Recovery(pid.asText());
+                ctx.carryOver().set(recovery);
+            }
+        }
+        // the events the server replayed before its reply go first, once and in order (offsets stripped)
+        List<Object[]> replayed = early;
+        early = null;
+        if (replayed != null) {
+            for (Object[] e : replayed) {
+                if (e != null) {
+                    onEvent((String) e[0], (JsonNode) e[1], (Long) e[2]);
+                }
+            }
+        }
+        ctx.handshakeSucceeded(payload.path("sid").asText(""), recovered);
+    }
+
+    /** An event before the CONNECT reply: held until it, bounded. */
+    private void holdBack(String frame, JsonNode payload, long ackId) {
+        if (early == null) {
+            early = new ArrayList<>();
+        }
+        if (early.size() >= MAX_EARLY_EVENTS) {
+            if (early.size() > MAX_EARLY_EVENTS) {
+                return; // reported once
+            }
+            early.add(null); // marks the overflow; skipped when the held events are delivered
+            ctx.protocolError(new LimitExceededException("Events from " + ctx.target()
+                    + " before the Socket.IO CONNECT reply (a recovering server replays the missed ones first)",
+                    "the server's connectionStateRecovery.maxDisconnectionDuration", MAX_EARLY_EVENTS));
+            return;
+        }
+        early.add(new Object[] {frame, payload, ackId});
     }
 
     private void onEvent(String frame, JsonNode payload, long ackId) {
@@ -253,6 +337,7 @@ final class SocketIoSession implements WireProtocol.Session {
         int argsEnd = payload.size();
         if (recoveryOn && ackId < 0 && argsEnd > 1 && payload.get(argsEnd - 1).isTextual()) {
             argsEnd--; // the offset the server appends when connection-state recovery is on
+            recovery.offset = payload.get(argsEnd).asText(); // the last one seen: where a recovery resumes
         }
         ctx.event(payload.get(0).asText(), args((ArrayNode) payload, 1, argsEnd), ackId);
     }
@@ -434,7 +519,7 @@ final class SocketIoSession implements WireProtocol.Session {
         }
         SocketIoBinary.Deconstructed d = SocketIoBinary.deconstruct(args);
         for (ByteBuffer b : d.attachments()) {
-            if (maxPayload > 0 && b.remaining() > maxPayload) {
+            if (b.remaining() > maxPayload) {
                 throw new LimitExceededException("A binary attachment of " + b.remaining() + " bytes to "
                         + ctx.target() + " (not sent: the server would close the connection)",
                         "maxHttpBufferSize (server option, announced as maxPayload)", maxPayload);
@@ -458,6 +543,11 @@ final class SocketIoSession implements WireProtocol.Session {
     @Override
     public String closingFrame() {
         return "41" + nspPrefix;
+    }
+
+    @Override
+    public long maxFrameBytes() {
+        return maxPayload;
     }
 
     private JsonNode readJson(String frame, int from) {

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -30,6 +31,11 @@ class NodeProcess implements AutoCloseable {
     final List<String> lines = new CopyOnWriteArrayList<>();
 
     NodeProcess(String script, String... args) {
+        this(Map.of(), script, args);
+    }
+
+    /** The script with extra environment variables (e.g. {@code SIO_RECOVERY=1}). */
+    NodeProcess(Map<String, String> env, String script, String... args) {
         Path dir = scriptDir();
         if (!Files.isDirectory(dir.resolve("node_modules/socket.io"))) {
             throw new AssertionError("The Node test server is not installed in " + dir
@@ -41,8 +47,10 @@ class NodeProcess implements AutoCloseable {
         cmd.add(dir.resolve(script).toString());
         cmd.addAll(List.of(args));
         try {
-            process = new ProcessBuilder(cmd).directory(dir.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT);
+            pb.environment().putAll(env);
+            process = pb.start();
         } catch (IOException e) {
             throw new AssertionError("Cannot start `node` (" + e.getMessage() + "): the socketio tests need Node.js 20"
                     + " on the PATH", e);

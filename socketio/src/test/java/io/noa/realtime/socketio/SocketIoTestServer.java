@@ -8,13 +8,18 @@ import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 
 /** The real npm socket.io 4.8.4 server running {@code sio-server/server.js} on an ephemeral 127.0.0.1 port. */
 final class SocketIoTestServer extends NodeProcess {
     private final int port;
 
     private SocketIoTestServer(Duration pingInterval, Duration pingTimeout) {
-        super("server.js", "0", Long.toString(pingInterval.toMillis()), Long.toString(pingTimeout.toMillis()));
+        this(Map.of(), pingInterval, pingTimeout);
+    }
+
+    private SocketIoTestServer(Map<String, String> env, Duration pingInterval, Duration pingTimeout) {
+        super(env, "server.js", "0", Long.toString(pingInterval.toMillis()), Long.toString(pingTimeout.toMillis()));
         await("the Node socket.io server to listen").atMost(Duration.ofSeconds(60)).until(
                 () -> lines.stream().anyMatch(l -> l.startsWith("LISTENING ")) || !isAlive());
         String line = lines.stream().filter(l -> l.startsWith("LISTENING ")).findFirst()
@@ -28,6 +33,11 @@ final class SocketIoTestServer extends NodeProcess {
 
     static SocketIoTestServer start(Duration pingInterval, Duration pingTimeout) {
         return new SocketIoTestServer(pingInterval, pingTimeout);
+    }
+
+    /** The server with {@code connectionStateRecovery} on (see the sior block of server.js). */
+    static SocketIoTestServer startWithRecovery() {
+        return new SocketIoTestServer(Map.of("SIO_RECOVERY", "1"), Duration.ofSeconds(25), Duration.ofSeconds(20));
     }
 
     /** The URL a client is built with (the protocol adds /socket.io/?EIO=4&transport=websocket). */
