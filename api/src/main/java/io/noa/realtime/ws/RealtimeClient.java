@@ -205,6 +205,22 @@ public final class RealtimeClient implements AutoCloseable {
     }
 
     /**
+     * Sees the reconnection, as socket.io-client's {@code reconnect_error},
+     * {@code reconnect_attempt} and {@code reconnect_failed} do: each failed link or attempt that
+     * will be retried (with its number, the {@code reconnectionAttempts} budget and the delay:
+     * "attempt 3 of &#8734; in 1.6 s"), each attempt as it starts, and the one moment the attempts
+     * run out (the client is then {@link ConnectionState#FAILED}). A retry scheduled is delivered
+     * after the {@link #onError} and {@link #onDisconnect} of its failure and before the state
+     * change it causes; a failure with no retry scheduled after it is the one to act on.
+     *
+     * @param listener the listener
+     * @return closing it removes the listener
+     */
+    public Subscription onRetry(io.noa.realtime.RetryListener listener) {
+        return callbacks.onRetry(listener);
+    }
+
+    /**
      * Called for every state change, in order.
      *
      * @param listener receives each change

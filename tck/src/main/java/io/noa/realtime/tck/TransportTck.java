@@ -75,6 +75,20 @@ public abstract class TransportTck {
         }
     }
 
+    /** {@link ObservabilityContract} for this transport. */
+    @Nested
+    class Observability extends ObservabilityContract {
+        @Override
+        protected Transport transport() {
+            return TransportTck.this.transport();
+        }
+
+        @Override
+        protected Transport transport(TransportOptions options) {
+            return TransportTck.this.transport(options);
+        }
+    }
+
     /** {@link RealtimeClientContract} for this transport. */
     @Nested
     class Realtime extends RealtimeClientContract {
