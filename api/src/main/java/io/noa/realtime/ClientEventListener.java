@@ -14,6 +14,15 @@ package io.noa.realtime;
  *     @Override
  *     public void connectStart(String subject, int attempt) {
  *         connects.increment();
+ *         startedAt.putIfAbsent(subject, System.nanoTime());
+ *     }
+ *
+ *     @Override
+ *     public void firstToken(String subject) {
+ *         Long start = startedAt.get(subject);
+ *         if (start != null) {
+ *             firstToken.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+ *         }
  *     }
  *
  *     @Override
@@ -28,6 +37,7 @@ package io.noa.realtime;
  *
  *     @Override
  *     public void end(String subject, Optional<Throwable> cause) {
+ *         startedAt.remove(subject);
  *         (cause.isPresent() ? failures : completions).increment();
  *     }
  * };
