@@ -52,7 +52,8 @@ import java.util.function.Consumer;
  * whatever the server asks ({@code retry: 0}, {@code Retry-After: 0}), and the backoff resets
  * only once a connection stayed open for the policy's {@link RetryPolicy#healthyAfter()
  * healthyAfter}, so it keeps growing across connections that die young. {@code onError} is
- * called once per failed attempt, so it is as bounded as the reconnect rate. Each attempt waits
+ * called once per failed attempt, so it is as bounded as the reconnect rate; {@link #onRetry}
+ * tells a failure that will be retried ("attempt 3 of &#8734; in 1.6 s") from a terminal one. Each attempt waits
  * at most {@link SseClientOptions.Builder#responseHeadTimeout responseHeadTimeout} for the
  * response head. A redirect to another origin drops every credential header.
  *

@@ -195,7 +195,10 @@ public final class RealtimeClient implements AutoCloseable {
      * Called for connection failures, refused handshakes, malformed frames, payloads that do not
      * decode and handlers that throw; also, once per failure, when a connected link fails (a
      * message over {@code maxWebSocketMessageSize}, a transport failure, a missing pong), besides
-     * the {@link StateChange#cause()} of the state change it causes.
+     * the {@link StateChange#cause()} of the state change it causes. A failure that will be
+     * retried is followed by {@link io.noa.realtime.RetryListener#onRetryScheduled} of
+     * {@link #onRetry} listeners, with the same cause, the attempt number and the delay; a
+     * failure without it is terminal, the one to act on.
      *
      * @param listener receives the error
      * @return closing it removes the listener
