@@ -61,6 +61,8 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
     // metrics and retry reporting (ClientEventListener, RetryListener)
     private final String messageId;
     private final io.noa.realtime.ClientEventListener metrics;
+    /** Whether a metrics listener is set: without one the per-chunk path makes no call at all. */
+    private final boolean observed;
     private volatile boolean headSeen;
     private boolean tokenSeen; // under lock
     private long chunkCount; // under lock
@@ -73,6 +75,7 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
                 "StreamingChat.Builder.maxMessageChars");
         this.messageId = messageId;
         this.metrics = settings.eventListener;
+        this.observed = metrics != io.noa.realtime.ClientEventListener.NONE;
         this.listener = listener;
         this.mayRead = mayRead;
     }
@@ -195,6 +198,9 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
 
     /** A chunk arrived; under {@link #lock}. */
     private void countChunk(StreamChunk chunk) {
+        if (!observed) {
+            return;
+        }
         if (!tokenSeen && carriesToken(chunk)) {
             tokenSeen = true;
             metrics.firstToken(messageId);
@@ -263,7 +269,9 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
         }
         finish(a -> {
             for (StreamChunk chunk : chunks) {
-                countChunk(chunk);
+                if (observed) {
+                    countChunk(chunk);
+                }
                 listener.onChunk(chunk);
                 a.accept(chunk);
             }
@@ -340,7 +348,9 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
                 return;
             }
             for (StreamChunk chunk : chunks) {
-                countChunk(chunk);
+                if (observed) {
+                    countChunk(chunk);
+                }
                 listener.onChunk(chunk);
                 snapshot = accumulator.accept(chunk);
             }

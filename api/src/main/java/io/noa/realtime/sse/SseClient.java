@@ -98,6 +98,8 @@ public final class SseClient implements AutoCloseable {
     private final CopyOnWriteArrayList<Consumer<? super String>> commentHandlers = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<RetryListener> retryListeners = new CopyOnWriteArrayList<>();
     private final ClientEventListener metrics;
+    /** Whether a metrics listener is set: without one the per-event path makes no call at all. */
+    private final boolean observed;
     private final Object lock = new Object();
     private final Consumer<SseEvent> deliver = this::deliver;
     private final String headTimeoutSetting = "SseClientOptions.Builder.responseHeadTimeout";
@@ -125,6 +127,7 @@ public final class SseClient implements AutoCloseable {
         this.events = new BoundedMulticast<>(options.maxQueuedEvents, this::resumeReading);
         this.lastEventId = options.lastEventId;
         this.metrics = options.eventListener;
+        this.observed = metrics != ClientEventListener.NONE;
         handlers.put(MESSAGE, messageHandlers);
     }
 
@@ -543,17 +546,24 @@ public final class SseClient implements AutoCloseable {
             if (id != lastEventId) { // the parser repeats one id String until the stream sends another
                 lastEventId = id;
             }
+            if (observed) {
+                observeEvent();
+            }
+            dispatch(event);
+        }
+
+        /** The metrics of one event, kept out of {@link #onEvent} so that it stays small. */
+        private void observeEvent() {
             if (!firstByteSeen) {
                 firstByteSeen = true;
                 metrics.firstByte(target);
             }
             metrics.eventReceived(target, ++eventCount);
-            dispatch(event);
         }
 
         @Override
         public void onComment(String comment) {
-            if (!firstByteSeen) {
+            if (observed && !firstByteSeen) {
                 firstByteSeen = true;
                 metrics.firstByte(target);
             }
