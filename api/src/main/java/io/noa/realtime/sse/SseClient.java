@@ -554,18 +554,21 @@ public final class SseClient implements AutoCloseable {
 
         /** The metrics of one event, kept out of {@link #onEvent} so that it stays small. */
         private void observeEvent() {
+            observeByte();
+            metrics.eventReceived(target, ++eventCount);
+        }
+
+        private void observeByte() {
             if (!firstByteSeen) {
                 firstByteSeen = true;
                 metrics.firstByte(target);
             }
-            metrics.eventReceived(target, ++eventCount);
         }
 
         @Override
         public void onComment(String comment) {
-            if (observed && !firstByteSeen) {
-                firstByteSeen = true;
-                metrics.firstByte(target);
+            if (observed) {
+                observeByte();
             }
             // liveness is already counted (the idle timeout counts every byte); nothing to do unless someone listens
             if (commentHandlers.isEmpty()) {
