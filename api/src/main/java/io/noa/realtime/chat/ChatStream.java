@@ -58,11 +58,24 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
     private volatile Phase phase = Phase.SENDING;
     private boolean finished;
     private volatile boolean releaseGently;
+    // metrics and retry reporting (ClientEventListener, RetryListener)
+    private final String messageId;
+    private final io.noa.realtime.ClientEventListener metrics;
+    /** Whether a metrics listener is set: without one the per-chunk path makes no call at all. */
+    private final boolean observed;
+    private volatile boolean headSeen;
+    private boolean tokenSeen; // under lock
+    private long chunkCount; // under lock
+    private io.noa.realtime.RetryEvent pendingRetry; // under lock
 
     ChatStream(StreamingChat.Settings settings, String messageId, byte[] body, Listener listener, BooleanSupplier mayRead) {
         this.settings = settings;
         this.body = body;
-        this.accumulator = new ChunkAccumulator(messageId);
+        this.accumulator = new ChunkAccumulator(messageId, settings.maxMessageChars,
+                "StreamingChat.Builder.maxMessageChars");
+        this.messageId = messageId;
+        this.metrics = settings.eventListener;
+        this.observed = metrics != io.noa.realtime.ClientEventListener.NONE;
         this.listener = listener;
         this.mayRead = mayRead;
     }
@@ -109,6 +122,7 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
             }
             started = true;
         }
+        retryStarts();
         StreamingRequest.Builder request = StreamingRequest.builder(settings.apiUrl()).method("POST")
                 .connectTimeout(settings.connectTimeout())
                 .header("Content-Type", "application/json")
@@ -146,7 +160,76 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
         c.start();
     }
 
+    // ---- metrics and retry reporting
+
+    /** Reports the start of an attempt (and of the retry it is, if one). */
+    private void retryStarts() {
+        io.noa.realtime.RetryEvent retry;
+        int attempt;
+        synchronized (lock) {
+            retry = pendingRetry;
+            pendingRetry = null;
+            attempt = attempts;
+        }
+        metrics.connectStart(messageId, attempt);
+        if (retry != null) {
+            retryCallbacks(l -> l.onRetryStarted(retry));
+        }
+    }
+
+    private void retryCallbacks(java.util.function.Consumer<io.noa.realtime.RetryListener> call) {
+        io.noa.realtime.internal.SerialExecutor callbacks = settings.callbacks;
+        if (callbacks == null || settings.retryListeners.isEmpty()) {
+            return;
+        }
+        for (io.noa.realtime.RetryListener l : settings.retryListeners) {
+            callbacks.enqueue(() -> call.accept(l));
+        }
+        callbacks.kick();
+    }
+
+    /** The first thing read after the head: an event, a field, a comment, a whole document. */
+    private void sawByte() {
+        if (!firstByte) {
+            firstByte = true;
+            metrics.firstByte(messageId);
+        }
+    }
+
+    /** A chunk arrived; under {@link #lock}. */
+    private void countChunk(StreamChunk chunk) {
+        if (!observed) {
+            return;
+        }
+        if (!tokenSeen && carriesToken(chunk)) {
+            tokenSeen = true;
+            metrics.firstToken(messageId);
+        }
+        metrics.eventReceived(messageId, ++chunkCount);
+    }
+
+    private static boolean carriesToken(StreamChunk chunk) {
+        for (Choice choice : chunk.choices()) {
+            Delta d = choice.delta().orElse(null);
+            if (d == null) {
+                continue;
+            }
+            if (d.content().isPresent() || d.reasoning().isPresent() || d.refusal().isPresent()
+                    || !d.toolCalls().isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     // ---- call callbacks
+
+    @Override
+    public void onResponseHead(int status) {
+        headSeen = true;
+        metrics.connectEnd(messageId);
+        metrics.responseHead(messageId, status);
+    }
 
     @Override
     public void onOpen() {
@@ -159,6 +242,9 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
 
     @Override
     public void onFailure(Throwable error, boolean afterOpen) {
+        if (!headSeen) {
+            metrics.connectFailed(messageId, error);
+        }
         if (afterOpen || firstByte) {
             finish(a -> a.fail(error)); // the server answered 2xx: never send the request again
         } else {
@@ -173,7 +259,7 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
      */
     @Override
     public void onJsonDocument(byte[] json) {
-        firstByte = true;
+        sawByte();
         List<StreamChunk> chunks;
         try {
             chunks = settings.decoder().decode("message", new String(json, StandardCharsets.UTF_8));
@@ -183,6 +269,9 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
         }
         finish(a -> {
             for (StreamChunk chunk : chunks) {
+                if (observed) {
+                    countChunk(chunk);
+                }
                 listener.onChunk(chunk);
                 a.accept(chunk);
             }
@@ -192,10 +281,13 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
 
     private void retryOrFail(Throwable error) {
         RetryPolicy policy = settings.retryPolicy();
+        io.noa.realtime.RetryEvent retry;
+        int made;
         synchronized (lock) {
             if (finished) {
                 return;
             }
+            made = attempts;
             if (!firstByte && RetryPolicy.isRetryable(error) && policy.allowsRetry(attempts)) {
                 Optional<Duration> retryAfter = error instanceof HttpStatusException
                         ? ((HttpStatusException) error).retryAfter() : Optional.empty();
@@ -203,9 +295,20 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
                 attempts++;
                 phase = Phase.WAITING_RETRY;
                 call = null;
+                retry = new io.noa.realtime.RetryEvent(messageId, attempts, policy.maxRetries(), delay, error);
+                pendingRetry = retry;
                 timer = settings.transport().scheduler().schedule(this::start, delay.toNanos(), TimeUnit.NANOSECONDS);
-                return;
+            } else {
+                retry = null;
             }
+        }
+        if (retry != null) {
+            metrics.retryScheduled(retry);
+            retryCallbacks(l -> l.onRetryScheduled(retry));
+            return;
+        }
+        if (!firstByte && RetryPolicy.isRetryable(error)) {
+            retryCallbacks(l -> l.onRetriesExhausted(messageId, made, error));
         }
         finish(a -> a.fail(error));
     }
@@ -214,7 +317,7 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
 
     @Override
     public void onEvent(SseEvent event) {
-        firstByte = true;
+        sawByte();
         if (settings.decoder().isEndOfStream(event.event(), event.data())) {
             releaseGently = true;
             finish(ChunkAccumulator::complete);
@@ -225,13 +328,13 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
 
     @Override
     public void onField(String name, String value) {
-        firstByte = true;
+        sawByte();
         accept(settings.decoder().decodeField(name, value));
     }
 
     @Override
     public void onComment(String comment) {
-        firstByte = true;
+        sawByte();
     }
 
     private void accept(List<StreamChunk> chunks) {
@@ -245,6 +348,9 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
                 return;
             }
             for (StreamChunk chunk : chunks) {
+                if (observed) {
+                    countChunk(chunk);
+                }
                 listener.onChunk(chunk);
                 snapshot = accumulator.accept(chunk);
             }
@@ -310,6 +416,7 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
             listener.onSnapshot(message);
             listener.onEnd(message);
         }
+        metrics.end(messageId, message.failure());
         if (c != null) {
             if (releaseGently) {
                 c.drainAndRelease(DRAIN_AFTER_DONE);

@@ -76,11 +76,19 @@ public final class ChunkAccumulator {
      * @param maxMessageChars the bound of the accumulated size, {@code > 0}
      */
     public ChunkAccumulator(String messageId, long maxMessageChars) {
+        this(messageId, maxMessageChars, "maxMessageChars");
+    }
+
+    /**
+     * Creates an accumulator whose limit error names {@code setting}, the owner's public setting
+     * of the bound (e.g. {@code "StreamingChat.Builder.maxMessageChars"}).
+     */
+    ChunkAccumulator(String messageId, long maxMessageChars, String setting) {
         this.messageId = Objects.requireNonNull(messageId, "messageId");
         if (maxMessageChars <= 0) {
             throw new IllegalArgumentException("maxMessageChars must be > 0: " + maxMessageChars);
         }
-        this.budget = new Budget(maxMessageChars);
+        this.budget = new Budget(maxMessageChars, Objects.requireNonNull(setting, "setting"));
     }
 
     /**
@@ -264,15 +272,17 @@ public final class ChunkAccumulator {
     /** The size bound shared by all choices of one message. */
     static final class Budget {
         private final long max;
+        private final String setting;
         private long used;
 
-        Budget(long max) {
+        Budget(long max, String setting) {
             this.max = max;
+            this.setting = setting;
         }
 
         void charge(long n) {
             if (used + n > max) {
-                throw new LimitExceededException("streamed chat message", "maxMessageChars", max);
+                throw new LimitExceededException("streamed chat message", setting, max);
             }
             used += n;
         }

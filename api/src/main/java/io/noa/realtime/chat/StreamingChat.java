@@ -80,6 +80,7 @@ public final class StreamingChat implements AutoCloseable {
         this.settings = new Settings(b, transport);
         this.ownsTransport = ownsTransport;
         this.callbacks = new SerialExecutor(b.callbackExecutor);
+        this.settings.callbacks = callbacks;
     }
 
     /**
@@ -380,6 +381,23 @@ public final class StreamingChat implements AutoCloseable {
     }
 
     /**
+     * Sees the retries of every request of this client: a request that failed before the first
+     * byte of its answer and will be sent again ({@link io.noa.realtime.RetryListener#onRetryScheduled},
+     * with the message id as {@link io.noa.realtime.RetryEvent#subject()}, the attempt number,
+     * the budget and the delay), the retry as it starts, and a request whose retries ran out
+     * (its message then ends in {@code ERROR} with that failure). Serial and in order with the
+     * other listeners of this client.
+     *
+     * @param listener the listener
+     * @return closing it removes the listener
+     */
+    public Subscription onRetry(io.noa.realtime.RetryListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        settings.retryListeners.add(listener);
+        return () -> settings.retryListeners.remove(listener);
+    }
+
+    /**
      * Number of streams in progress.
      *
      * @return the count
@@ -479,6 +497,11 @@ public final class StreamingChat implements AutoCloseable {
         final int maxConcurrentStreams;
         final int maxQueuedChunks;
         final Transport transport;
+        final io.noa.realtime.ClientEventListener eventListener;
+        final long maxMessageChars;
+        final CopyOnWriteArrayList<io.noa.realtime.RetryListener> retryListeners = new CopyOnWriteArrayList<>();
+        /** The client's callback queue, set once by its constructor. */
+        volatile SerialExecutor callbacks;
 
         Settings(Builder b, Transport transport) {
             this.apiUrl = b.apiUrl;
@@ -499,6 +522,8 @@ public final class StreamingChat implements AutoCloseable {
             this.maxConcurrentStreams = b.maxConcurrentStreams;
             this.maxQueuedChunks = b.maxQueuedChunks;
             this.transport = transport;
+            this.eventListener = io.noa.realtime.ClientEventListener.guarded(b.eventListener);
+            this.maxMessageChars = b.maxMessageChars;
         }
 
         URI apiUrl() {
@@ -580,6 +605,8 @@ public final class StreamingChat implements AutoCloseable {
         private int maxQueuedChunks = 256;
         private Executor callbackExecutor = SerialExecutor.DIRECT;
         private Transport transport;
+        private io.noa.realtime.ClientEventListener eventListener = io.noa.realtime.ClientEventListener.NONE;
+        private long maxMessageChars = ChunkAccumulator.DEFAULT_MAX_MESSAGE_CHARS;
 
         private Builder(URI apiUrl) {
             Objects.requireNonNull(apiUrl, "apiUrl");
@@ -814,6 +841,39 @@ public final class StreamingChat implements AutoCloseable {
                 throw new IllegalArgumentException("maxEventSize must be >= 1024, was " + bytes);
             }
             this.maxEventSize = bytes;
+            return this;
+        }
+
+        /**
+         * The largest answer kept per message, in characters (default 16 Mi): the text of the
+         * content, reasoning and refusal, the tool calls' arguments and the other accumulated
+         * parts together. A larger answer ends the message in {@code ERROR} with a
+         * {@link io.noa.realtime.LimitExceededException} whose setting is
+         * {@code "StreamingChat.Builder.maxMessageChars"}; it is not retried (the server has
+         * answered). Bounds the memory of each message whatever the server sends.
+         *
+         * @param chars at least 1
+         * @return this builder
+         */
+        public Builder maxMessageChars(long chars) {
+            if (chars < 1) {
+                throw new IllegalArgumentException("maxMessageChars must be >= 1, was " + chars);
+            }
+            this.maxMessageChars = chars;
+            return this;
+        }
+
+        /**
+         * A metrics listener: per request, connect start and end, the response head, the first
+         * byte, the first token, each chunk, each retry scheduled and the end (see
+         * {@link io.noa.realtime.ClientEventListener} for the order and the threads). Default
+         * {@link io.noa.realtime.ClientEventListener#NONE}.
+         *
+         * @param listener the listener; its {@code subject} is the message id
+         * @return this builder
+         */
+        public Builder eventListener(io.noa.realtime.ClientEventListener listener) {
+            this.eventListener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 

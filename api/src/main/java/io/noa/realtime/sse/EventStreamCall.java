@@ -58,6 +58,15 @@ public final class EventStreamCall {
         default void onOpen() {}
 
         /**
+         * The final response head (after redirects) arrived, with this status; called before
+         * the status is checked, so also for an error status, and before {@link #onOpen()}.
+         * Not called when no head arrived.
+         *
+         * @param status the HTTP status
+         */
+        default void onResponseHead(int status) {}
+
+        /**
          * Terminal: the body ended normally (the parser has been finished).
          */
         void onEnd();
@@ -286,6 +295,7 @@ public final class EventStreamCall {
             return;
         }
         int status = resp.status();
+        listener.onResponseHead(status);
         if (status == 204 || status < 200 || status >= 300) {
             if (status == 204) {
                 resp.close();

@@ -1,9 +1,12 @@
 package io.noa.realtime.sse;
 
+import io.noa.realtime.ClientEventListener;
 import io.noa.realtime.ConnectionState;
 import io.noa.realtime.ConnectionStateMachine;
 import io.noa.realtime.HttpStatusException;
 import io.noa.realtime.LimitExceededException;
+import io.noa.realtime.RetryEvent;
+import io.noa.realtime.RetryListener;
 import io.noa.realtime.RetryPolicy;
 import io.noa.realtime.StateChange;
 import io.noa.realtime.Subscription;
@@ -49,7 +52,8 @@ import java.util.function.Consumer;
  * whatever the server asks ({@code retry: 0}, {@code Retry-After: 0}), and the backoff resets
  * only once a connection stayed open for the policy's {@link RetryPolicy#healthyAfter()
  * healthyAfter}, so it keeps growing across connections that die young. {@code onError} is
- * called once per failed attempt, so it is as bounded as the reconnect rate. Each attempt waits
+ * called once per failed attempt, so it is as bounded as the reconnect rate; {@link #onRetry}
+ * tells a failure that will be retried ("attempt 3 of &#8734; in 1.6 s") from a terminal one. Each attempt waits
  * at most {@link SseClientOptions.Builder#responseHeadTimeout responseHeadTimeout} for the
  * response head. A redirect to another origin drops every credential header.
  *
@@ -92,12 +96,20 @@ public final class SseClient implements AutoCloseable {
     private final CopyOnWriteArrayList<Runnable> closeHandlers = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<Consumer<? super Throwable>> errorHandlers = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<Consumer<? super String>> commentHandlers = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<RetryListener> retryListeners = new CopyOnWriteArrayList<>();
+    private final ClientEventListener metrics;
+    /** Whether a metrics listener is set: without one the per-event path makes no call at all. */
+    private final boolean observed;
     private final Object lock = new Object();
     private final Consumer<SseEvent> deliver = this::deliver;
     private final String headTimeoutSetting = "SseClientOptions.Builder.responseHeadTimeout";
     private Attempt current;
     private ScheduledFuture<?> retryTimer;
     private int retries;
+    /** The retry scheduled and not started yet; under {@link #lock}. */
+    private RetryEvent pendingRetry;
+    /** Events since connect(), for the metrics listener; written on the reading thread only. */
+    private long eventCount;
     private volatile String lastEventId;
     private volatile Duration serverRetry;
 
@@ -114,6 +126,8 @@ public final class SseClient implements AutoCloseable {
         this.callbacks = new SerialExecutor(options.callbackExecutor);
         this.events = new BoundedMulticast<>(options.maxQueuedEvents, this::resumeReading);
         this.lastEventId = options.lastEventId;
+        this.metrics = options.eventListener;
+        this.observed = metrics != ClientEventListener.NONE;
         handlers.put(MESSAGE, messageHandlers);
     }
 
@@ -205,8 +219,12 @@ public final class SseClient implements AutoCloseable {
     }
 
     /**
-     * Receives every failure: connection errors (a reconnect may follow), HTTP errors, idle
-     * timeouts, and the final error when the client gives up.
+     * Receives every failure, once: connection errors (a reconnect may follow), HTTP errors, idle
+     * timeouts, and the final error when the client gives up. To tell the two apart, add an
+     * {@link #onRetry onRetry} listener: a failure that will be retried is followed by
+     * {@link RetryListener#onRetryScheduled} with the same cause, the attempt number and the
+     * delay; a failure without it is terminal (the state becomes {@link ConnectionState#FAILED}),
+     * the one to act on.
      *
      * @param handler the handler
      * @return closing it removes the handler
@@ -228,6 +246,20 @@ public final class SseClient implements AutoCloseable {
      */
     public Subscription onComment(Consumer<? super String> handler) {
         return add(commentHandlers, handler);
+    }
+
+    /**
+     * Sees the reconnection: each failed attempt that will be retried (with its number, the
+     * budget and the delay: "attempt 3 of &#8734; in 1.6 s"), each retry as it starts, and the
+     * one moment the policy's retries run out. Serial and in order with the other callbacks: a
+     * retry scheduled is reported after the {@code onError} of its failure and before the state
+     * change it causes (none when the client was already {@link ConnectionState#RECONNECTING}).
+     *
+     * @param listener the listener
+     * @return closing it removes the listener
+     */
+    public Subscription onRetry(RetryListener listener) {
+        return add(retryListeners, listener);
     }
 
     /**
@@ -273,6 +305,7 @@ public final class SseClient implements AutoCloseable {
             }
             machine.transitionTo(ConnectionState.CONNECTING, null);
             retries = 0;
+            eventCount = 0;
             startAttemptLocked();
         }
         callbacks.kick();
@@ -298,7 +331,12 @@ public final class SseClient implements AutoCloseable {
 
     private void stop(ConnectionState to) {
         boolean wasOpen;
+        boolean running;
         synchronized (lock) {
+            ConnectionState s = machine.state();
+            running = s == ConnectionState.CONNECTING || s == ConnectionState.CONNECTED
+                    || s == ConnectionState.RECONNECTING;
+            pendingRetry = null;
             if (retryTimer != null) {
                 retryTimer.cancel(false);
                 retryTimer = null;
@@ -314,6 +352,9 @@ public final class SseClient implements AutoCloseable {
         }
         if (wasOpen) {
             fire(closeHandlers);
+        }
+        if (running) {
+            metrics.end(target, Optional.empty());
         }
         callbacks.kick();
     }
@@ -420,6 +461,8 @@ public final class SseClient implements AutoCloseable {
         volatile boolean open;
         private volatile boolean cancelled;
         private volatile long openedAt;
+        private volatile boolean headSeen;
+        private boolean firstByteSeen; // the reading thread only
 
         Attempt() {
             parser = new SseParser(this, options.maxLineSize, options.maxEventSize, MAX_EVENT_SIZE, MAX_EVENT_SIZE);
@@ -427,6 +470,7 @@ public final class SseClient implements AutoCloseable {
         }
 
         void start() {
+            metrics.connectStart(target, retries);
             StreamingRequest.Builder request = StreamingRequest.builder(options.uri).method(options.method)
                     .connectTimeout(options.connectTimeout)
                     .header("Accept", "text/event-stream").header("Cache-Control", "no-cache");
@@ -476,6 +520,13 @@ public final class SseClient implements AutoCloseable {
         }
 
         @Override
+        public void onResponseHead(int status) {
+            headSeen = true;
+            metrics.connectEnd(target);
+            metrics.responseHead(target, status);
+        }
+
+        @Override
         public void onOpen() {
             synchronized (lock) {
                 if (cancelled || current != this) {
@@ -495,11 +546,30 @@ public final class SseClient implements AutoCloseable {
             if (id != lastEventId) { // the parser repeats one id String until the stream sends another
                 lastEventId = id;
             }
+            if (observed) {
+                observeEvent();
+            }
             dispatch(event);
+        }
+
+        /** The metrics of one event, kept out of {@link #onEvent} so that it stays small. */
+        private void observeEvent() {
+            observeByte();
+            metrics.eventReceived(target, ++eventCount);
+        }
+
+        private void observeByte() {
+            if (!firstByteSeen) {
+                firstByteSeen = true;
+                metrics.firstByte(target);
+            }
         }
 
         @Override
         public void onComment(String comment) {
+            if (observed) {
+                observeByte();
+            }
             // liveness is already counted (the idle timeout counts every byte); nothing to do unless someone listens
             if (commentHandlers.isEmpty()) {
                 return;
@@ -538,10 +608,13 @@ public final class SseClient implements AutoCloseable {
 
         private void failed(Throwable error, boolean retryable, boolean report) {
             boolean wasOpen;
+            RetryEvent retry = null;
+            int retriesMade;
             synchronized (lock) {
                 if (cancelled || current != this) {
                     return;
                 }
+
                 current = null;
                 wasOpen = open;
                 if (parser.lastEventId().isPresent() || lastEventId != null) {
@@ -553,16 +626,36 @@ public final class SseClient implements AutoCloseable {
                 if (wasHealthyLocked()) {
                     retries = 0; // a connection that stayed up a while: start the backoff afresh
                 }
+                retriesMade = retries;
                 if (!retryable || !options.retryPolicy.allowsRetry(retries)) {
+                    if (retryable) {
+                        for (RetryListener l : retryListeners) {
+                            callbacks.enqueue(() -> l.onRetriesExhausted(target, retriesMade, error));
+                        }
+                    }
                     machine.tryTransitionTo(ConnectionState.FAILED, error);
                 } else {
                     Optional<Duration> retryAfter = error instanceof HttpStatusException
                             ? ((HttpStatusException) error).retryAfter() : Optional.empty();
                     Duration delay = options.retryPolicy.delayForAttempt(retries, Optional.ofNullable(serverRetry), retryAfter);
                     retries++;
+                    retry = new RetryEvent(target, retries, options.retryPolicy.maxRetries(), delay, error);
+                    pendingRetry = retry;
+                    for (RetryListener l : retryListeners) {
+                        RetryEvent r = retry;
+                        callbacks.enqueue(() -> l.onRetryScheduled(r));
+                    }
                     machine.tryTransitionTo(ConnectionState.RECONNECTING, error);
                     retryTimer = transport.scheduler().schedule(SseClient.this::retryNow, delay.toNanos(), TimeUnit.NANOSECONDS);
                 }
+            }
+            if (!headSeen) {
+                metrics.connectFailed(target, error);
+            }
+            if (retry != null) {
+                metrics.retryScheduled(retry);
+            } else if (machine.state() == ConnectionState.FAILED) {
+                metrics.end(target, Optional.of(error));
             }
             if (wasOpen) {
                 fire(closeHandlers);
@@ -619,6 +712,13 @@ public final class SseClient implements AutoCloseable {
                 return;
             }
             retryTimer = null;
+            RetryEvent retry = pendingRetry;
+            pendingRetry = null;
+            if (retry != null) {
+                for (RetryListener l : retryListeners) {
+                    callbacks.enqueue(() -> l.onRetryStarted(retry));
+                }
+            }
             startAttemptLocked();
         }
         callbacks.kick();

@@ -38,6 +38,7 @@ public final class SseClientOptions {
     final int maxQueuedEvents;
     final Executor callbackExecutor;
     final Transport transport;
+    final io.noa.realtime.ClientEventListener eventListener;
 
     private SseClientOptions(Builder b) {
         this.uri = b.uri;
@@ -56,6 +57,16 @@ public final class SseClientOptions {
         this.maxQueuedEvents = b.maxQueuedEvents;
         this.callbackExecutor = b.callbackExecutor;
         this.transport = b.transport;
+        this.eventListener = io.noa.realtime.ClientEventListener.guarded(b.eventListener);
+    }
+
+    /**
+     * The metrics listener ({@link io.noa.realtime.ClientEventListener#NONE} unless set).
+     *
+     * @return the listener, as the client calls it (guarded)
+     */
+    public io.noa.realtime.ClientEventListener eventListener() {
+        return eventListener;
     }
 
     /**
@@ -164,6 +175,7 @@ public final class SseClientOptions {
         private int maxLineSize = SseParser.DEFAULT_MAX_LINE_BYTES;
         private int maxQueuedEvents = 256;
         private Executor callbackExecutor = SerialExecutor.DIRECT;
+        private io.noa.realtime.ClientEventListener eventListener = io.noa.realtime.ClientEventListener.NONE;
         private Transport transport;
 
         Builder(URI uri) {
@@ -392,6 +404,19 @@ public final class SseClientOptions {
          */
         public Builder callbackExecutor(Executor executor) {
             this.callbackExecutor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
+         * A metrics listener: connect start and end, response head, first byte, each event,
+         * each retry scheduled, the end (see {@link io.noa.realtime.ClientEventListener} for the
+         * order and the threads). Default {@link io.noa.realtime.ClientEventListener#NONE}.
+         *
+         * @param listener the listener; its {@code subject} is this client's URL, credentials stripped
+         * @return this builder
+         */
+        public Builder eventListener(io.noa.realtime.ClientEventListener listener) {
+            this.eventListener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 

@@ -31,6 +31,7 @@ final class Callbacks implements AckLedger.Delivery {
     private final CopyOnWriteArrayList<Consumer<? super Throwable>> errors = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<Consumer<? super StateChange>> states = new CopyOnWriteArrayList<>();
     private final ConcurrentHashMap<String, Function<JsonNode, ?>> responders = new ConcurrentHashMap<>();
+    private final CopyOnWriteArrayList<io.noa.realtime.RetryListener> retries = new CopyOnWriteArrayList<>();
     private volatile Runnable onDrained = () -> {};
 
     Callbacks(Executor executor) {
@@ -56,6 +57,18 @@ final class Callbacks implements AckLedger.Delivery {
 
     Subscription onStateChange(Consumer<? super StateChange> l) {
         return add(states, l);
+    }
+
+    Subscription onRetry(io.noa.realtime.RetryListener l) {
+        return add(retries, l);
+    }
+
+    /** Queues the retry listeners; call {@link #kick()} once no lock is held. */
+    void retry(Consumer<io.noa.realtime.RetryListener> call) {
+        if (retries.isEmpty()) {
+            return;
+        }
+        deliver(() -> retries.forEach(call));
     }
 
     Subscription respond(String event, Function<JsonNode, ?> responder) {

@@ -48,6 +48,12 @@ final class LinkSupervisor implements Connection.Owner {
     private volatile boolean recovered;
     /** The protocol's state carried from link to link; emptied on an explicit disconnect. */
     private final AtomicReference<Object> carry = new AtomicReference<>();
+    // metrics and retry reporting
+    private final io.noa.realtime.ClientEventListener metrics;
+    private io.noa.realtime.RetryEvent pendingRetry; // guarded by lock
+    private boolean running; // between connect() and the end reported to metrics; guarded by lock
+    private volatile Connection firstEventOf;
+    private final java.util.concurrent.atomic.AtomicLong eventCount = new java.util.concurrent.atomic.AtomicLong();
 
     LinkSupervisor(RealtimeOptions options, Transport transport, String target, ConnectionStateMachine machine,
             Callbacks callbacks, EventBus bus, AckLedger ledger, Rooms rooms, Presence presence,
@@ -63,6 +69,7 @@ final class LinkSupervisor implements Connection.Owner {
         this.rooms = rooms;
         this.presence = presence;
         this.typing = typing;
+        this.metrics = options.eventListener();
         callbacks.onDrained(() -> {
             Connection c = current;
             if (c != null) {
@@ -86,6 +93,8 @@ final class LinkSupervisor implements Connection.Owner {
                 return;
             }
             attempts = 0;
+            running = true;
+            eventCount.set(0);
             machine.transitionTo(ConnectionState.CONNECTING, null);
         }
         startAttempt();
@@ -104,10 +113,14 @@ final class LinkSupervisor implements Connection.Owner {
      */
     void disconnect(boolean dropSocket) {
         Connection c;
+        boolean ended;
         synchronized (lock) {
             if (machine.state() == ConnectionState.CLOSED) {
                 return;
             }
+            ended = running;
+            running = false;
+            pendingRetry = null;
             boolean wasConnected = machine.state() == ConnectionState.CONNECTED;
             cancelReconnect();
             c = current;
@@ -125,6 +138,9 @@ final class LinkSupervisor implements Connection.Owner {
         }
         ledger.close(new ConnectionClosedException("The client was disconnected by the application"));
         linkScopedDown(c);
+        if (ended) {
+            metrics.end(target, java.util.Optional.empty());
+        }
         callbacks.kick();
     }
 
@@ -137,6 +153,11 @@ final class LinkSupervisor implements Connection.Owner {
 
     /** Calls the auth supplier (user code: no lock held) and opens a link, unless the client was closed meanwhile. */
     private void startAttempt() {
+        int attempt;
+        synchronized (lock) {
+            attempt = attempts;
+        }
+        metrics.connectStart(target, attempt);
         Object authValue;
         try {
             authValue = options.auth().get();
@@ -163,6 +184,11 @@ final class LinkSupervisor implements Connection.Owner {
                 return;
             }
             reconnectTimer = null;
+            io.noa.realtime.RetryEvent retry = pendingRetry;
+            pendingRetry = null;
+            if (retry != null) {
+                callbacks.retry(l -> l.onRetryStarted(retry));
+            }
         }
         startAttempt();
         callbacks.kick();
@@ -181,6 +207,7 @@ final class LinkSupervisor implements Connection.Owner {
             attempts = 0;
             machine.transitionTo(ConnectionState.CONNECTED, null);
         }
+        metrics.connectEnd(target);
         // order on the wire: room re-joins (none that the restored session still has), presence, then the
         // buffered emits
         rooms.linkUp(c, restored);
@@ -200,10 +227,14 @@ final class LinkSupervisor implements Connection.Owner {
     @Override
     public void linkEnded(Connection c, String reason, Throwable error, boolean mayReconnect) {
         Duration delay = null;
+        io.noa.realtime.RetryEvent retry = null;
+        boolean connectFailed;
+        boolean ended = false;
         synchronized (lock) {
             if (c != null ? current != c : current != null || machine.state() == ConnectionState.CLOSED) {
                 return;
             }
+            connectFailed = machine.state() != ConnectionState.CONNECTED;
             current = null;
             boolean wasConnected = machine.state() == ConnectionState.CONNECTED;
             sessionId = "";
@@ -220,14 +251,39 @@ final class LinkSupervisor implements Connection.Owner {
             if (mayReconnect && retryable && retryPolicy.allowsRetry(attempts)) {
                 delay = options.reconnectionDelayFor(attempts);
                 attempts++;
+                retry = new io.noa.realtime.RetryEvent(target, attempts, retryPolicy.maxRetries(), delay,
+                        error != null ? error : new ConnectionClosedException("The link to " + target
+                                + " ended: " + reason));
+                pendingRetry = retry;
+                io.noa.realtime.RetryEvent scheduled = retry;
+                callbacks.retry(l -> l.onRetryScheduled(scheduled));
                 if (machine.state() != ConnectionState.RECONNECTING) {
                     machine.transitionTo(ConnectionState.RECONNECTING, error);
                 }
             } else if (!mayReconnect || (retryable && !options.reconnection())) {
                 machine.tryTransitionTo(ConnectionState.DISCONNECTED, error);
             } else {
+                if (mayReconnect && retryable) { // the reconnection attempts ran out
+                    int made = attempts;
+                    Throwable last = error != null ? error
+                            : new ConnectionClosedException("The link to " + target + " ended: " + reason);
+                    callbacks.retry(l -> l.onRetriesExhausted(target, made, last));
+                }
                 machine.tryTransitionTo(ConnectionState.FAILED, error);
             }
+            if (delay == null) {
+                ended = running;
+                running = false;
+            }
+        }
+        if (connectFailed) {
+            metrics.connectFailed(target, error != null ? error
+                    : new ConnectionClosedException("The link to " + target + " ended before it was ready: " + reason));
+        }
+        if (retry != null) {
+            metrics.retryScheduled(retry);
+        } else if (ended) {
+            metrics.end(target, java.util.Optional.ofNullable(error));
         }
         // link-scoped state is settled before the next attempt can start
         ledger.linkDown(c, reason, error);
@@ -251,6 +307,11 @@ final class LinkSupervisor implements Connection.Owner {
 
     @Override
     public void eventReceived(Connection c, String event, JsonNode data, long ackId) {
+        if (firstEventOf != c) {
+            firstEventOf = c;
+            metrics.firstByte(target);
+        }
+        metrics.eventReceived(target, eventCount.incrementAndGet());
         callbacks.deliver(() -> bus.publish(event, data));
         if (ackId >= 0) {
             Function<JsonNode, ?> responder = callbacks.responder(event);

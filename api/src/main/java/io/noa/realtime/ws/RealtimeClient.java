@@ -196,13 +196,32 @@ public final class RealtimeClient implements AutoCloseable {
      * Called for connection failures, refused handshakes, malformed frames, payloads that do not
      * decode and handlers that throw; also, once per failure, when a connected link fails (a
      * message over {@code maxWebSocketMessageSize}, a transport failure, a missing pong), besides
-     * the {@link StateChange#cause()} of the state change it causes.
+     * the {@link StateChange#cause()} of the state change it causes. A failure that will be
+     * retried is followed by {@link io.noa.realtime.RetryListener#onRetryScheduled} of
+     * {@link #onRetry} listeners, with the same cause, the attempt number and the delay; a
+     * failure without it is terminal, the one to act on.
      *
      * @param listener receives the error
      * @return closing it removes the listener
      */
     public Subscription onError(Consumer<? super Throwable> listener) {
         return callbacks.onError(listener);
+    }
+
+    /**
+     * Sees the reconnection, as socket.io-client's {@code reconnect_error},
+     * {@code reconnect_attempt} and {@code reconnect_failed} do: each failed link or attempt that
+     * will be retried (with its number, the {@code reconnectionAttempts} budget and the delay:
+     * "attempt 3 of &#8734; in 1.6 s"), each attempt as it starts, and the one moment the attempts
+     * run out (the client is then {@link ConnectionState#FAILED}). A retry scheduled is delivered
+     * after the {@link #onError} and {@link #onDisconnect} of its failure and before the state
+     * change it causes; a failure with no retry scheduled after it is the one to act on.
+     *
+     * @param listener the listener
+     * @return closing it removes the listener
+     */
+    public Subscription onRetry(io.noa.realtime.RetryListener listener) {
+        return callbacks.onRetry(listener);
     }
 
     /**

@@ -43,6 +43,7 @@ public final class RealtimeOptions {
     private final EventCodec codec;
     private final Executor callbackExecutor;
     private final Transport transport;
+    private final io.noa.realtime.ClientEventListener eventListener;
 
     private RealtimeOptions(Builder b) {
         url = b.url;
@@ -66,6 +67,7 @@ public final class RealtimeOptions {
         codec = b.codec;
         callbackExecutor = b.callbackExecutor;
         transport = b.transport;
+        eventListener = io.noa.realtime.ClientEventListener.guarded(b.eventListener);
     }
 
     static Builder builder(URI url) {
@@ -99,6 +101,7 @@ public final class RealtimeOptions {
         b.codec = codec;
         b.callbackExecutor = callbackExecutor;
         b.transport = transport;
+        b.eventListener = eventListener;
         return b;
     }
 
@@ -326,6 +329,15 @@ public final class RealtimeOptions {
     }
 
     /**
+     * The metrics listener ({@link io.noa.realtime.ClientEventListener#NONE} unless set).
+     *
+     * @return the listener, as the client calls it (guarded)
+     */
+    public io.noa.realtime.ClientEventListener eventListener() {
+        return eventListener;
+    }
+
+    /**
      * Where callbacks run, serially; by default on the transport's I/O thread.
      *
      * @return the executor
@@ -385,6 +397,7 @@ public final class RealtimeOptions {
         private WireProtocol protocol = JsonEnvelopeProtocol.instance();
         private EventCodec codec = EventCodec.defaults();
         private Executor callbackExecutor = Runnable::run;
+        private io.noa.realtime.ClientEventListener eventListener = io.noa.realtime.ClientEventListener.NONE;
         private Transport transport;
 
         private Builder(URI url) {
@@ -652,6 +665,20 @@ public final class RealtimeOptions {
          */
         public Builder callbackExecutor(Executor executor) {
             this.callbackExecutor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
+         * A metrics listener: connect start and end (the handshake done), connect failures, the
+         * first inbound event of each link, each inbound event, each reconnection scheduled, the
+         * end (see {@link io.noa.realtime.ClientEventListener} for the order and the threads).
+         * Default {@link io.noa.realtime.ClientEventListener#NONE}.
+         *
+         * @param listener the listener; its {@code subject} is the URL, credentials stripped
+         * @return this builder
+         */
+        public Builder eventListener(io.noa.realtime.ClientEventListener listener) {
+            this.eventListener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 

@@ -261,6 +261,27 @@ public abstract class StreamingChatContract extends TransportContractSupport {
     }
 
     /**
+     * Contract: an answer larger than {@code StreamingChat.Builder.maxMessageChars} ends the
+     * message in ERROR with a {@link LimitExceededException} naming that public setting and its
+     * limit; the request is not sent again (the server answered).
+     */
+    @Test
+    public void answerOverMaxMessageCharsNamesTheSetting() {
+        try (MockInferenceServer server = MockInferenceServer.start();
+                StreamingChat chat = chat(server.chatUri()).maxMessageChars(10).build()) {
+            server.enqueue(MockResponse.chatTokens("0123456789", "abcdef"));
+            StreamingMessage m = awaitDone(chat, chat.sendMessage(List.of(Message.user("x"))));
+            assertThat(m.state()).isEqualTo(StreamingMessage.State.ERROR);
+            assertThat(m.failure()).get().isInstanceOfSatisfying(LimitExceededException.class, e -> {
+                assertThat(e.setting()).isEqualTo("StreamingChat.Builder.maxMessageChars");
+                assertThat(e.limit()).isEqualTo(10);
+                assertThat(e.getMessage()).contains("'StreamingChat.Builder.maxMessageChars'");
+            });
+            assertThat(server.requests()).hasSize(1);
+        }
+    }
+
+    /**
      * Contract: a 200 answer that is neither {@code text/event-stream} nor JSON ends the message
      * in ERROR with a {@link StreamFormatException} naming what arrived; no retry.
      */

@@ -314,4 +314,18 @@ public abstract class TransportTck {
             return TransportTck.this.transport(options);
         }
     }
+
+    /** {@link ObservabilityContract} for this transport. */
+    @Nested
+    class Observability extends ObservabilityContract {
+        @Override
+        protected Transport transport() {
+            return TransportTck.this.transport();
+        }
+
+        @Override
+        protected Transport transport(TransportOptions options) {
+            return TransportTck.this.transport(options);
+        }
+    }
 }
