@@ -42,10 +42,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * CONNECT was answered) while the server has or may still accept its namespace gets a DISCONNECT
  * packet sent on its behalf, so the server does not keep a socket nobody reads.
  *
+ * <p>Binary packets: the server reads one Socket.IO packet at a time per connection, so the text
+ * frame of a BINARY_EVENT / BINARY_ACK and its attachment frames must reach it back to back, with
+ * no frame of another namespace between them (socket.io-parser closes the whole connection
+ * otherwise). A member therefore holds such a text frame until its announced attachments were
+ * handed to it, and then writes them all at once under the link's send lock, which every other
+ * write to the link (each member's text frames, the link's pongs and goodbyes) takes too. Inbound,
+ * the binary frames that follow a packet go to the member of that packet's namespace.
+ *
  * <p>Threads: one lock guards all state; the members' listener callbacks run serially, in order,
  * through one queue drained outside the lock by whichever thread fed it (a transport I/O thread,
  * or a thread asking for demand). One namespace that stops reading stops the link for all (it is
- * one TCP connection), as with the reference client.
+ * one TCP connection), as with the reference client. Lock order: a link's send lock may be held
+ * while taking the state lock, never the reverse (no send is issued under the state lock).
  */
 final class SharedLink {
     private static final System.Logger LOG = System.getLogger(SharedLink.class.getName());
@@ -169,7 +178,9 @@ final class SharedLink {
             s = l.session;
         }
         if (goodbye && s != null) {
-            s.sendText("41" + prefix(m.nsp));
+            synchronized (l.sendLock) {
+                s.sendText("41" + prefix(m.nsp));
+            }
         }
         if (last) {
             if (s == null) {
@@ -178,7 +189,9 @@ final class SharedLink {
                     f.cancel(true);
                 }
             } else if (polite) {
-                return s.close(code, reason);
+                synchronized (l.sendLock) {
+                    return s.close(code, reason);
+                }
             } else {
                 s.abort();
             }
@@ -221,6 +234,11 @@ final class SharedLink {
         final Headers headers;
         final Duration timeout;
         final String target;
+        /**
+         * Held while one write (a text frame, or a binary packet's text frame and all its
+         * attachments) is handed to {@link #session}, so that nothing lands in between.
+         */
+        final Object sendLock = new Object();
         // guarded by lock
         final List<Member> members = new ArrayList<>(2);
         WebSocketSession session;
@@ -339,7 +357,9 @@ final class SharedLink {
                 }
             }
             if (pong != null) {
-                s.sendText(pong);
+                synchronized (sendLock) {
+                    s.sendText(pong);
+                }
             }
             drain();
             readMore();
@@ -573,6 +593,8 @@ final class SharedLink {
         boolean serverEnded;
         long demand;
         final ArrayDeque<Object> inbox = new ArrayDeque<>(2);
+        /** The binary packet whose text frame was sent and whose attachments are still coming, or null. */
+        Group pending;
 
         Member(String nsp, WebSocketListener listener) {
             this.nsp = nsp;
@@ -599,8 +621,12 @@ final class SharedLink {
             if (text.length() > 0 && text.charAt(0) == '3') {
                 return CompletableFuture.completedFuture(null); // the link answered that ping already
             }
-            if (text.length() > 1 && text.charAt(0) == '4' && (text.charAt(1) == '0' || text.charAt(1) == '1')) {
-                synchronized (lock) {
+            int attachments = attachmentCount(text);
+            Group abandoned;
+            Group group = null;
+            Link l;
+            synchronized (lock) {
+                if (text.length() > 1 && text.charAt(0) == '4' && (text.charAt(1) == '0' || text.charAt(1) == '1')) {
                     if (text.charAt(1) == '0') {
                         connectSent = true;
                         byeSent = false;
@@ -609,9 +635,65 @@ final class SharedLink {
                         byeSent = true;
                     }
                 }
+                abandoned = pending;
+                pending = null;
+                if (attachments > 0) {
+                    group = new Group(text.toString(), attachments);
+                    pending = group;
+                }
+                l = attached && !link.ended && link.session != null ? link : null;
             }
-            WebSocketSession s = live();
-            return s == null ? closed() : s.sendText(text);
+            if (abandoned != null) {
+                abandoned.fail(new IllegalStateException("Namespace '" + nsp + "' sent a frame before the "
+                        + abandoned.missing() + " missing binary attachments of its previous packet: that packet"
+                        + " was not sent (on a shared Socket.IO link a binary packet's frames must follow each"
+                        + " other)"));
+            }
+            if (group != null) {
+                return group.headerSent; // written with its attachments, once they are all here
+            }
+            if (l == null) {
+                return closed();
+            }
+            synchronized (l.sendLock) {
+                return l.session.sendText(text);
+            }
+        }
+
+        /**
+         * An attachment of the BINARY_EVENT / BINARY_ACK whose text frame this member sent last;
+         * the last one announced writes the packet's frames to the link back to back. A binary
+         * frame that no such text frame announced is refused (the server would close the link,
+         * every namespace on it).
+         */
+        @Override
+        public CompletableFuture<Void> sendBinary(ByteBuffer data) {
+            Objects.requireNonNull(data, "data");
+            CompletableFuture<Void> sent = new CompletableFuture<>();
+            Group complete;
+            synchronized (lock) {
+                Group g = pending;
+                if (g == null) {
+                    return CompletableFuture.failedFuture(new IllegalStateException("A binary frame from namespace '"
+                            + nsp + "' that no BINARY_EVENT / BINARY_ACK announced: not sent (the server would close"
+                            + " the shared Socket.IO link)"));
+                }
+                g.add(data, sent);
+                if (g.missing() > 0) {
+                    return sent;
+                }
+                pending = null;
+                complete = g;
+            }
+            Link l = liveLink();
+            if (l == null) {
+                complete.fail(closedError());
+                return sent;
+            }
+            synchronized (l.sendLock) {
+                complete.writeTo(l.session);
+            }
+            return sent;
         }
 
         @Override
@@ -665,14 +747,104 @@ final class SharedLink {
             }
         }
 
+        /** The link this member may write to now, or null. */
+        private Link liveLink() {
+            synchronized (lock) {
+                return attached && !link.ended && link.session != null ? link : null;
+            }
+        }
+
         private CompletableFuture<Void> closed() {
-            return CompletableFuture.failedFuture(new IllegalStateException("The Socket.IO namespace '" + nsp
-                    + "' has left its link"));
+            return CompletableFuture.failedFuture(closedError());
+        }
+
+        private IllegalStateException closedError() {
+            return new IllegalStateException("The Socket.IO namespace '" + nsp + "' has left its link");
         }
 
         @Override
         public String toString() {
             return "SocketIoNamespaceSession{" + nsp + '}';
+        }
+    }
+
+    /**
+     * The attachment count of a BINARY_EVENT / BINARY_ACK text frame ({@code 45<n>-...},
+     * {@code 46<n>-...}), or 0 for any other frame.
+     */
+    static int attachmentCount(CharSequence frame) {
+        if (frame.length() < 4 || frame.charAt(0) != '4' || (frame.charAt(1) != '5' && frame.charAt(1) != '6')) {
+            return 0;
+        }
+        int n = 0;
+        int i = 2;
+        for (; i < frame.length() && i < 12; i++) { // at most 9 digits, then the dash
+            char c = frame.charAt(i);
+            if (c == '-') {
+                return i > 2 ? n : 0;
+            }
+            if (c < '0' || c > '9') {
+                return 0;
+            }
+            n = n * 10 + (c - '0');
+        }
+        return 0;
+    }
+
+    // --------------------------------------------------------------------------------- Group
+
+    /**
+     * One binary packet of a member: its text frame and its attachments, collected until the last
+     * announced one arrives, then written together. Guarded by the state lock until complete, then
+     * owned by the thread that writes it.
+     */
+    private static final class Group {
+        final String header;
+        final CompletableFuture<Void> headerSent = new CompletableFuture<>();
+        final int expected;
+        final List<ByteBuffer> parts;
+        final List<CompletableFuture<Void>> partsSent;
+
+        Group(String header, int expected) {
+            this.header = header;
+            this.expected = expected;
+            this.parts = new ArrayList<>(Math.min(expected, 16));
+            this.partsSent = new ArrayList<>(Math.min(expected, 16));
+        }
+
+        void add(ByteBuffer data, CompletableFuture<Void> sent) {
+            parts.add(data);
+            partsSent.add(sent);
+        }
+
+        int missing() {
+            return expected - parts.size();
+        }
+
+        /** Under the link's send lock: the text frame, then each attachment, nothing in between. */
+        void writeTo(WebSocketSession s) {
+            relay(s.sendText(header), headerSent);
+            for (int i = 0; i < parts.size(); i++) {
+                relay(s.sendBinary(parts.get(i)), partsSent.get(i));
+            }
+        }
+
+        void fail(Throwable error) {
+            headerSent.completeExceptionally(error);
+            for (CompletableFuture<Void> f : partsSent) {
+                f.completeExceptionally(error);
+            }
+        }
+
+        private static void relay(CompletableFuture<Void> from, CompletableFuture<Void> to) {
+            from.whenComplete((v, e) -> {
+                if (e != null) {
+                    to.completeExceptionally(e instanceof CompletionException && e.getCause() != null
+                            ? e.getCause() : e);
+                } else {
+                    to.complete(null);
+                }
+            });
         }
     }
 }

@@ -39,7 +39,10 @@ import java.util.concurrent.ScheduledExecutorService;
  * namespace leaves. When the link drops (network, {@code pingInterval + pingTimeout} of silence,
  * the server closing the transport) every namespace reconnects, each with its own backoff: the
  * first one to retry opens the new link and the others join it. The link answers the server's
- * pings once for all.
+ * pings once for all. Binary payloads work on every namespace: the text frame of a BINARY_EVENT /
+ * BINARY_ACK and its attachment frames go out back to back, with no frame of another namespace in
+ * between (the server would close the link), and inbound attachments reach the namespace of the
+ * packet they follow.
  *
  * <p>The clients are built from {@link #socket(String)}: it presets the URL, the
  * {@link SocketIo} protocol of the namespace and a transport bound to this manager; change the
