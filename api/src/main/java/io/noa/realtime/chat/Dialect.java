@@ -12,7 +12,7 @@ import java.util.Optional;
  *
  * <!-- snippet: samples/src/main/java/io/noa/realtime/samples/docs/ApiExamples.java#dialect -->
  * <pre>{@code
- * try (StreamingChat claude = StreamingChat.builder("https://api.anthropic.com/v1/messages")
+ * try (StreamingChat claude = StreamingChat.builder(url)        // e.g. "https://api.anthropic.com/v1/messages"
  *         .dialect(Dialect.ANTHROPIC_MESSAGES)                  // x-api-key + anthropic-version
  *         .apiKey(apiKey)                                       // e.g. System.getenv("ANTHROPIC_API_KEY")
  *         .model("claude-sonnet-4-5")
