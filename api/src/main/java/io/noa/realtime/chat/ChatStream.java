@@ -239,7 +239,7 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
      */
     @Override
     public void onUnterminatedEvent(SseEvent event) {
-        if (!DialectHeaders.isCompleteJson(event.data())) {
+        if (!JsonValues.isCompleteObject(event.data())) {
             return;
         }
         onEvent(event);

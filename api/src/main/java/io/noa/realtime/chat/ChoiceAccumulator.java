@@ -137,7 +137,7 @@ final class ChoiceAccumulator {
         if (name == null || last.name == null || last.arguments.length() == 0) {
             return false;
         }
-        return !name.equals(last.name) || DialectHeaders.isCompleteJson(last.arguments.text());
+        return !name.equals(last.name) || JsonValues.isCompleteObject(last.arguments.text());
     }
 
     private void merge(CallState target, ToolCall f) {

@@ -1,8 +1,5 @@
 package io.noa.realtime.chat;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import java.io.IOException;
 import java.util.Map;
 
 /** Small helpers of the dialect plumbing in {@link ChatStream}. Not API. */
@@ -17,20 +14,5 @@ final class DialectHeaders {
             }
         }
         return false;
-    }
-
-    /** Whether {@code data} is exactly one complete JSON object (white space around it allowed). */
-    static boolean isCompleteJson(String data) {
-        String t = data.strip();
-        if (t.isEmpty() || t.charAt(0) != '{') {
-            return false;
-        }
-        try (JsonParser p = ChatJson.MAPPER.getFactory().createParser(t)) {
-            p.nextToken();
-            p.skipChildren();
-            return p.nextToken() == null;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

@@ -72,8 +72,26 @@ final class ResponsesChunkDecoder extends DialectDecoder {
                 JsonNode nested = root.get("error");
                 return List.of(StreamChunk.ofError(error(nested != null && nested.isObject() ? nested : root, null)));
             default:
-                return List.of();
+                // a whole response (the server ignored "stream"): its output items, then its end
+                return "response".equals(text(root.get("object"))) ? whole(root) : List.of();
         }
+    }
+
+    private List<StreamChunk> whole(JsonNode response) {
+        List<StreamChunk> out = new java.util.ArrayList<>();
+        out.add(meta(response, true));
+        for (JsonNode item : response.path("output")) {
+            out.addAll(itemDone(item));
+        }
+        String status = text(response.get("status"));
+        if ("failed".equals(status)) {
+            out.add(failed(response));
+        } else {
+            String reason = text(response.path("incomplete_details").get("reason"));
+            out.add(terminal(response, "incomplete".equals(status) && reason != null ? reason
+                    : status != null ? status : "completed"));
+        }
+        return out;
     }
 
     private StreamChunk meta(JsonNode response, boolean first) {

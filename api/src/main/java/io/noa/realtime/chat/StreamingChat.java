@@ -29,7 +29,8 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Streams chat completions token by token from an OpenAI-compatible endpoint (the guide's
+ * Streams chat completions token by token from an OpenAI-compatible endpoint, or another chat API
+ * chosen with {@link Builder#dialect(Dialect)} (the guide's
  * {@code useStreamingChat}).
  *
  * <!-- snippet: samples/src/main/java/io/noa/realtime/samples/docs/ApiExamples.java#streaming-chat -->

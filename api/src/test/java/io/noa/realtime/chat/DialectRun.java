@@ -78,7 +78,7 @@ final class DialectRun implements SseParser.Handler {
 
     @Override
     public void onUnterminatedEvent(SseEvent event) {
-        if (DialectHeaders.isCompleteJson(event.data())) {
+        if (JsonValues.isCompleteObject(event.data())) {
             onEvent(event);
         }
     }

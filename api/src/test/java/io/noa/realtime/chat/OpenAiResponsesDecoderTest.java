@@ -147,6 +147,28 @@ class OpenAiResponsesDecoderTest {
     }
 
     @Test
+    void wholeNonStreamedResponseDecodes() {
+        List<StreamChunk> chunks = D.newDecoder().decode("message", "{\"id\":\"resp_w\",\"object\":\"response\","
+                + "\"created_at\":1790000009,\"status\":\"completed\",\"model\":\"gpt-noa-r1\",\"output\":["
+                + "{\"id\":\"msg_w\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\","
+                + "\"text\":\"Sunny.\",\"annotations\":[]}]},{\"id\":\"fc_w\",\"type\":\"function_call\","
+                + "\"call_id\":\"call_w\",\"name\":\"wx\",\"arguments\":\"{\\\"city\\\":\\\"Oslo\\\"}\"}],"
+                + "\"usage\":{\"input_tokens\":3,\"output_tokens\":4,\"total_tokens\":7}}");
+        ChunkAccumulator acc = new ChunkAccumulator("w");
+        chunks.forEach(acc::accept);
+        StreamingMessage m = acc.complete();
+        assertThat(m.responseId()).contains("resp_w");
+        assertThat(m.content()).isEqualTo("Sunny.");
+        assertThat(m.toolCalls()).singleElement().satisfies(c -> {
+            assertThat(c.id()).contains("call_w");
+            assertThat(c.name()).contains("wx");
+            assertThat(c.arguments()).isEqualTo("{\"city\":\"Oslo\"}");
+        });
+        assertThat(m.finishReason()).contains(FinishReason.TOOL_CALLS);
+        assertThat(m.usage().orElseThrow().totalTokens()).isEqualTo(7);
+    }
+
+    @Test
     void endRule() {
         assertThat(D.endsStream("response.completed")).isTrue();
         assertThat(D.endsStream("response.incomplete")).isTrue();
