@@ -12,7 +12,7 @@ import java.util.Map;
  * The common half of the decoders of event-named dialects (Anthropic Messages, OpenAI Responses):
  * each event's data is one JSON object whose {@code type} equals the event name. The type is read
  * from the data when present (so a proxy that drops {@code event:} lines changes nothing), else
- * from the event name. One instance serves one stream (they keep state); not thread-safe. Not API.
+ * from the event name ({@code event: error} is an error whatever its data). One instance serves one stream (they keep state); not thread-safe. Not API.
  */
 abstract class DialectDecoder implements ChunkDecoder {
     private static final String DONE = "[DONE]";
@@ -27,25 +27,26 @@ abstract class DialectDecoder implements ChunkDecoder {
         java.util.Objects.requireNonNull(data, "data");
         String event = eventName == null || eventName.isEmpty() ? "message" : eventName;
         String trimmed = data.strip();
-        if (trimmed.isEmpty() || DONE.equals(trimmed)) {
+        boolean errorEvent = "error".equals(event);
+        if (!errorEvent && (trimmed.isEmpty() || DONE.equals(trimmed))) {
             return List.of();
         }
         JsonNode root;
         try {
             root = ChatJson.MAPPER.readTree(trimmed);
         } catch (JsonProcessingException e) {
-            if ("error".equals(event)) {
+            if (errorEvent) {
                 return List.of(StreamChunk.ofError(ErrorDetail.of(trimmed, null, null, null)));
             }
             throw new StreamFormatException("chat stream data is not valid JSON (" + e.getOriginalMessage() + ")", data);
         }
         if (root == null || !root.isObject()) {
-            if ("error".equals(event)) {
+            if (errorEvent) {
                 return List.of(StreamChunk.ofError(ErrorDetail.of(trimmed, null, null, null)));
             }
             throw new StreamFormatException("chat stream data is not a JSON object", data);
         }
-        String type = text(root.get("type"));
+        String type = errorEvent ? event : text(root.get("type")); // an error event is an error, whatever its body
         return decodeEvent(type != null ? type : event, root);
     }
 
