@@ -47,6 +47,8 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
     private final ChunkAccumulator accumulator;
     private final Listener listener;
     private final BooleanSupplier mayRead;
+    /** This stream's decoder: a dialect's decoder may keep state between the events of one stream. */
+    private final ChunkDecoder decoder;
     private final Object lock = new Object();
     private EventStreamCall call;
     private ScheduledFuture<?> timer;
@@ -78,6 +80,7 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
         this.observed = metrics != io.noa.realtime.ClientEventListener.NONE;
         this.listener = listener;
         this.mayRead = mayRead;
+        this.decoder = settings.newDecoder();
     }
 
     private volatile BooleanSupplier abandoned = () -> false;
@@ -130,12 +133,15 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
         settings.headers().forEach(request::header); // checked by the builder
         try {
             Optional<String> token = settings.bearerToken();
-            if (token.isPresent()) {
+            for (java.util.Map.Entry<String, String> h : settings.dialect().headers(token).entrySet()) {
+                if (DialectHeaders.setByUser(settings.headers(), h.getKey())) {
+                    continue; // the builder's header of the same name wins
+                }
                 try {
-                    request.header("Authorization", "Bearer " + token.get());
+                    request.header(h.getKey(), h.getValue());
                 } catch (IllegalArgumentException e) {
-                    throw new InvalidHeaderException("Authorization", e.getMessage()
-                            + "; the value came from StreamingChat.Builder.auth(supplier)");
+                    throw new InvalidHeaderException(h.getKey(), e.getMessage()
+                            + "; the value came from StreamingChat.Builder.apiKey/auth(supplier)");
                 }
             }
         } catch (RuntimeException e) {
@@ -262,7 +268,7 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
         sawByte();
         List<StreamChunk> chunks;
         try {
-            chunks = settings.decoder().decode("message", new String(json, StandardCharsets.UTF_8));
+            chunks = decoder.decode("message", new String(json, StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
             finish(a -> a.fail(e));
             return;
@@ -318,18 +324,34 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
     @Override
     public void onEvent(SseEvent event) {
         sawByte();
-        if (settings.decoder().isEndOfStream(event.event(), event.data())) {
+        if (decoder.isEndOfStream(event.event(), event.data())) {
             releaseGently = true;
             finish(ChunkAccumulator::complete);
             return;
         }
-        accept(settings.decoder().decode(event.event(), event.data()));
+        accept(decoder.decode(event.event(), event.data()));
+        if (settings.dialect().endsStream(event.event())) { // the dialect's end rule (message_stop, ...)
+            releaseGently = true;
+            finish(ChunkAccumulator::complete);
+        }
+    }
+
+    /**
+     * The body ended inside an event (no blank line after it; some proxies trim it): a chat
+     * stream accepts it when its data is one complete JSON value, and drops it otherwise.
+     */
+    @Override
+    public void onUnterminatedEvent(SseEvent event) {
+        if (!JsonValues.isCompleteObject(event.data())) {
+            return;
+        }
+        onEvent(event);
     }
 
     @Override
     public void onField(String name, String value) {
         sawByte();
-        accept(settings.decoder().decodeField(name, value));
+        accept(decoder.decodeField(name, value));
     }
 
     @Override

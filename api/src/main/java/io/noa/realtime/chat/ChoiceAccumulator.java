@@ -11,7 +11,8 @@ import java.util.Map;
  * calls: {@code ""} is absent for id/type/name; a fragment with an index continues the latest call at
  * that index unless it brings a different id (then it starts a new call at the same index); a fragment
  * without an index continues the call with its id, starts a new call for a new id, and continues the
- * latest call when it has no id; the name and type are set once. Not thread-safe. Not API.
+ * latest call when it has no id (unless it carries a function name and the latest call is already
+ * whole: then it is the next call); the name and type are set once. Not thread-safe. Not API.
  */
 final class ChoiceAccumulator {
     /** Budget charged for one structural item (a call, a logprob entry, an annotation). */
@@ -116,10 +117,27 @@ final class ChoiceAccumulator {
         } else if (id != null) {
             CallState same = withId(id);
             target = same != null ? same : create(nextIndex());
+        } else if (lastCreated != null && !startsAnotherCall(lastCreated, f)) {
+            target = lastCreated;
         } else {
-            target = lastCreated != null ? lastCreated : create(nextIndex());
+            target = create(nextIndex());
         }
         merge(target, f);
+    }
+
+    /**
+     * A fragment with neither index nor id starts a new call when it carries a name and the
+     * latest call already has one with arguments (whole calls sent one after another, e.g.
+     * {@code {"name":"a","arguments":"{\"x\":1}"}} then {@code {"name":"b",...}}), unless it
+     * repeats the same name while the arguments so far are not yet a complete JSON value (a
+     * server that repeats the name on every fragment).
+     */
+    private static boolean startsAnotherCall(CallState last, ToolCall f) {
+        String name = f.name().orElse(null);
+        if (name == null || last.name == null || last.arguments.length() == 0) {
+            return false;
+        }
+        return !name.equals(last.name) || JsonValues.isCompleteObject(last.arguments.text());
     }
 
     private void merge(CallState target, ToolCall f) {

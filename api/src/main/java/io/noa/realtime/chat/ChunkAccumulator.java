@@ -36,7 +36,9 @@ import java.util.TreeMap;
  * applied; the caller should {@link #fail(Throwable)} the message).
  *
  * <p>After the message reached a terminal state ({@code COMPLETED}, {@code ERROR}, {@code CANCELLED},
- * {@code TRUNCATED}) further calls change nothing and return the final snapshot.
+ * {@code TRUNCATED}) further calls change nothing and return the final snapshot, with one
+ * exception: after an error chunk, and until {@link #complete()}, {@link #endOfInput()},
+ * {@link #fail(Throwable)} or {@link #cancel()}, a chunk's usage is still taken.
  */
 public final class ChunkAccumulator {
     /** The default bound of {@code maxMessageChars}: 16 Mi characters. */
@@ -58,6 +60,8 @@ public final class ChunkAccumulator {
     private Throwable failure;
     private StreamingMessage.State state = StreamingMessage.State.STREAMING;
     private int chunkCount;
+    /** The stream ended ({@link #complete()}, {@link #endOfInput()}, ...): nothing changes any more. */
+    private boolean ended;
     private StreamingMessage snapshot;
 
     /**
@@ -101,7 +105,7 @@ public final class ChunkAccumulator {
     public StreamingMessage accept(StreamChunk chunk) {
         Objects.requireNonNull(chunk, "chunk");
         if (state != StreamingMessage.State.STREAMING) {
-            return snapshot();
+            return afterEnd(chunk);
         }
         snapshot = null;
         chunkCount++;
@@ -130,6 +134,19 @@ public final class ChunkAccumulator {
         if (chunk.error().isPresent()) {
             error = chunk.error().get();
             state = StreamingMessage.State.ERROR;
+        }
+        return snapshot();
+    }
+
+    /**
+     * After an error chunk, a later usage is still kept (servers report what the failed request
+     * cost after the error); content and everything else stays dropped.
+     */
+    private StreamingMessage afterEnd(StreamChunk chunk) {
+        Usage u = chunk.usage().orElse(null);
+        if (u != null && state == StreamingMessage.State.ERROR && error != null && failure == null && !ended) {
+            usage = u;
+            snapshot = null;
         }
         return snapshot();
     }
@@ -239,6 +256,7 @@ public final class ChunkAccumulator {
             failure = cause;
             snapshot = null;
         }
+        ended = true;
         return snapshot();
     }
 

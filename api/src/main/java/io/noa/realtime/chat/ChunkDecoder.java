@@ -10,7 +10,8 @@ import java.util.Objects;
  * OpenAI {@code chat.completion.chunk} format and its many "compatible" variants; other formats
  * (Anthropic Messages, OpenAI Responses) plug in as further implementations producing the same model.
  *
- * <p>Implementations MUST be thread-safe; the built-in one is stateless. A decoder MUST NOT throw for
+ * <p>Implementations MUST be thread-safe; the built-in one is stateless. (A decoder made by
+ * {@link Dialect#newDecoder()} serves one stream only and may keep state between its events.) A decoder MUST NOT throw for
  * unknown fields or unexpected {@code null}s, and MUST report errors sent inside the stream as a chunk
  * whose {@link StreamChunk#error()} is present rather than by throwing.
  */

@@ -5,9 +5,15 @@ import java.util.Objects;
 
 /** Why a choice stopped. The raw wire string is always kept beside it (see {@link StreamingMessage#rawFinishReason()}). */
 public enum FinishReason {
-    /** Natural end or a stop sequence ({@code "stop"}, also {@code "end_turn"}, {@code "eos"}). */
+    /**
+     * Natural end or a stop sequence ({@code "stop"}, also {@code "end_turn"}, {@code "eos"}, and
+     * the status {@code "completed"} of an OpenAI Responses stream).
+     */
     STOP("stop"),
-    /** The token limit was reached ({@code "length"}, also {@code "max_tokens"}). */
+    /**
+     * The token limit was reached ({@code "length"}, also {@code "max_tokens"},
+     * {@code "max_output_tokens"}, {@code "model_context_window_exceeded"}).
+     */
     LENGTH("length"),
     /** The model called tools ({@code "tool_calls"}, also {@code "tool_use"}). */
     TOOL_CALLS("tool_calls"),
@@ -49,9 +55,12 @@ public enum FinishReason {
             case "end_turn":
             case "stop_sequence":
             case "eos":
+            case "completed":
                 return STOP;
             case "length":
             case "max_tokens":
+            case "max_output_tokens":
+            case "model_context_window_exceeded":
                 return LENGTH;
             case "tool_calls":
             case "tool_use":

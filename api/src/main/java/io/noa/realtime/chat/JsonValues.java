@@ -85,6 +85,21 @@ final class JsonValues {
         return n == null ? ChatJson.MAPPER.nullNode() : n;
     }
 
+    /** Whether {@code text} is exactly one complete JSON object (white space around it allowed). */
+    static boolean isCompleteObject(String text) {
+        String t = text.strip();
+        if (t.isEmpty() || t.charAt(0) != '{') {
+            return false;
+        }
+        try (JsonParser p = ChatJson.MAPPER.getFactory().createParser(t)) {
+            p.nextToken();
+            p.skipChildren();
+            return p.nextToken() == null;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Whether the current token is an explicit JSON {@code null}. */
     static boolean isNull(JsonParser p) {
         return p.currentToken() == JsonToken.VALUE_NULL;

@@ -29,7 +29,8 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Streams chat completions token by token from an OpenAI-compatible endpoint (the guide's
+ * Streams chat completions token by token from an OpenAI-compatible endpoint, or another chat API
+ * chosen with {@link Builder#dialect(Dialect)} (the guide's
  * {@code useStreamingChat}).
  *
  * <!-- snippet: samples/src/main/java/io/noa/realtime/samples/docs/ApiExamples.java#streaming-chat -->
@@ -161,7 +162,7 @@ public final class StreamingChat implements AutoCloseable {
      */
     public ChatCall send(ChatRequest request) {
         Objects.requireNonNull(request, "request");
-        byte[] body = request.toJson(settings.model);
+        byte[] body = settings.dialect.encode(request, settings.model);
         String id = "msg_" + UUID.randomUUID().toString().replace("-", "");
         ChatCall call = new ChatCall(id, settings, body, callbacks, new ChatStream.Listener() {
             @Override
@@ -239,7 +240,7 @@ public final class StreamingChat implements AutoCloseable {
      */
     public Flow.Publisher<StreamChunk> stream(ChatRequest request) {
         Objects.requireNonNull(request, "request");
-        byte[] body = request.toJson(settings.model);
+        byte[] body = settings.dialect.encode(request, settings.model);
         return subscriber -> {
             Objects.requireNonNull(subscriber, "subscriber");
             String id = "stream_" + UUID.randomUUID().toString().replace("-", "");
@@ -493,6 +494,7 @@ public final class StreamingChat implements AutoCloseable {
         final int maxRetainedMessages;
         final Duration completionGrace;
         final ChunkDecoder decoder;
+        final Dialect dialect;
         final int maxEventSize;
         final int maxConcurrentStreams;
         final int maxQueuedChunks;
@@ -518,6 +520,7 @@ public final class StreamingChat implements AutoCloseable {
             this.maxRetainedMessages = b.maxRetainedMessages;
             this.completionGrace = b.completionGrace;
             this.decoder = b.decoder;
+            this.dialect = b.dialect;
             this.maxEventSize = b.maxEventSize;
             this.maxConcurrentStreams = b.maxConcurrentStreams;
             this.maxQueuedChunks = b.maxQueuedChunks;
@@ -571,8 +574,13 @@ public final class StreamingChat implements AutoCloseable {
             return completionGrace;
         }
 
-        ChunkDecoder decoder() {
-            return decoder;
+        /** The decoder of one new stream: the builder's, else a new one of the dialect. */
+        ChunkDecoder newDecoder() {
+            return decoder != null ? decoder : dialect.newDecoder();
+        }
+
+        Dialect dialect() {
+            return dialect;
         }
 
         int maxEventSize() {
@@ -599,7 +607,8 @@ public final class StreamingChat implements AutoCloseable {
         private final java.util.Set<String> secretHeaders = new java.util.TreeSet<>();
         private int maxRetainedMessages = 1_000;
         private Duration completionGrace = Duration.ofMillis(250);
-        private ChunkDecoder decoder = ChunkDecoder.openAi();
+        private ChunkDecoder decoder;
+        private Dialect dialect = Dialect.OPENAI_CHAT;
         private int maxEventSize = SseParser.DEFAULT_MAX_EVENT_BYTES;
         private int maxConcurrentStreams = 256;
         private int maxQueuedChunks = 256;
@@ -618,7 +627,8 @@ public final class StreamingChat implements AutoCloseable {
         }
 
         /**
-         * The API key, sent as {@code Authorization: Bearer <key>}. Never logged or printed,
+         * The API key, sent as {@code Authorization: Bearer <key>} (or in the header of the
+         * {@link #dialect(Dialect) dialect}, e.g. Anthropic's {@code x-api-key}). Never logged or printed,
          * redacted from error excerpts (a 401 body that echoes the request), and not sent along a
          * redirect to another origin.
          *
@@ -816,7 +826,24 @@ public final class StreamingChat implements AutoCloseable {
         }
 
         /**
-         * The chunk decoder ({@link ChunkDecoder#openAi()} by default).
+         * The chat API's wire format (default {@link Dialect#OPENAI_CHAT}): how requests are
+         * encoded, which headers carry the {@link #apiKey(String) API key} ({@code Authorization:
+         * Bearer} or Anthropic's {@code x-api-key} + {@code anthropic-version}), how the stream
+         * decodes and which event ends it. A {@link #header(String, String) header} of the same
+         * name replaces the dialect's (e.g. another {@code anthropic-version}).
+         *
+         * @param dialect e.g. {@link Dialect#ANTHROPIC_MESSAGES}
+         * @return this builder
+         */
+        public Builder dialect(Dialect dialect) {
+            this.dialect = Objects.requireNonNull(dialect, "dialect");
+            return this;
+        }
+
+        /**
+         * The chunk decoder (by default the {@link #dialect(Dialect) dialect}'s;
+         * {@link ChunkDecoder#openAi()} for the default dialect). One decoder set here serves
+         * every stream of the client, so it must be thread-safe.
          *
          * @param decoder the decoder
          * @return this builder

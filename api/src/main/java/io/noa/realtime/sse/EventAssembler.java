@@ -113,6 +113,34 @@ final class EventAssembler {
         }
     }
 
+    SseParser.Handler handler() {
+        return handler;
+    }
+
+    /** The unterminated last line at EOF: only its {@code data} or {@code event} is taken. */
+    void lastLine(byte[] a, int off, int len) {
+        if (len == 0 || a[off] == ':') {
+            return;
+        }
+        int end = off + len;
+        int colon = off;
+        while (colon < end && a[colon] != ':') {
+            colon++;
+        }
+        int kind = Fields.kind(a, off, colon - off);
+        if (kind == Fields.DATA || kind == Fields.EVENT) {
+            line(a, off, len);
+        }
+    }
+
+    /** The event collected but never dispatched (the stream ended first), or {@code null}. */
+    SseEvent undispatched() {
+        if (dataLen == 0) {
+            return null;
+        }
+        return SseEvent.trusted(idBuffer, typeName(), Utf8.decode(data, 0, dataLen - 1));
+    }
+
     private void appendData(byte[] a, int from, int n) {
         // dataLen counts the "\n" after every earlier line, so dataLen + n is the dispatched size.
         if ((long) dataLen + n > maxEventBytes) {

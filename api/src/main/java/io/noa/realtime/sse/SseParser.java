@@ -87,6 +87,18 @@ public final class SseParser {
          * @param value the value, one leading space removed
          */
         default void onField(String name, String value) {}
+
+        /**
+         * Called by {@link SseParser#finish()} when the stream ended inside an event: its data
+         * arrived (the last line possibly without its line end) but not the blank line that
+         * dispatches it. WHATWG discards such an event, and so does this default; a handler
+         * that knows its payloads are self-delimiting (a chat stream whose proxy trims the
+         * trailing newlines) may accept it. Only {@code data} and {@code event} lines of an
+         * unterminated last line are taken into account; nothing else is reported.
+         *
+         * @param event the undispatched event
+         */
+        default void onUnterminatedEvent(SseEvent event) {}
     }
 
     private static final byte[] EMPTY = new byte[0];
@@ -237,12 +249,36 @@ public final class SseParser {
 
     /**
      * Ends the stream: an unterminated line and an undispatched event are discarded, as WHATWG
-     * requires, and the parser is ready for a new stream exactly as after {@link #reset()}.
+     * requires (the event is first offered to {@link Handler#onUnterminatedEvent(SseEvent)},
+     * which discards it by default), and the parser is ready for a new stream exactly as after
+     * {@link #reset()}.
      *
      * @throws IllegalStateException if called from this parser's own handler
      */
     public synchronized void finish() {
+        if (busy) {
+            throw new IllegalStateException("SseParser.finish() and reset() must not be called from its own handler");
+        }
+        SseEvent last = null;
+        if (failure == null) {
+            try {
+                if (lineLen > 0) {
+                    events.lastLine(line, 0, lineLen);
+                }
+                last = events.undispatched();
+            } catch (RuntimeException e) {
+                last = null; // an oversized last line: discarded like any unterminated event
+            }
+        }
         reset();
+        if (last != null) {
+            busy = true;
+            try {
+                events.handler().onUnterminatedEvent(last);
+            } finally {
+                busy = false;
+            }
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.noa.realtime.samples;
 
+import io.noa.realtime.chat.Dialect;
 import io.noa.realtime.chat.Message;
 import io.noa.realtime.chat.StreamingChat;
 import io.noa.realtime.spi.Transport;
@@ -27,8 +28,9 @@ import java.util.Optional;
  * mvn -B -ntp -q -pl samples -am -DskipTests package exec:java -Dexec.args="--transport jdk"
  * }</pre>
  *
- * <p>{@code --url}, {@code --api-key} and {@code --model} stream from a real OpenAI-compatible
- * endpoint instead; {@code --interactive} reads prompts from stdin; {@code --help} lists the flags.
+ * <p>{@code --dialect} picks the chat API ({@code openai-chat}, {@code anthropic-messages},
+ * {@code openai-responses}; the embedded server speaks it too); {@code --url}, {@code --api-key}
+ * and {@code --model} stream from a real endpoint of that dialect instead; {@code --interactive} reads prompts from stdin; {@code --help} lists the flags.
  */
 public final class Demo {
     static final String REPLY = "Server-Sent Events carry the answer from the model to you one token at a time, "
@@ -91,14 +93,17 @@ public final class Demo {
             URI url;
             String apiKey;
             String model;
+            Dialect dialect = Dialect.named(options.dialect);
+            boolean anthropic = dialect == Dialect.ANTHROPIC_MESSAGES;
             if (options.url.isPresent()) {
                 url = options.url.get();
-                apiKey = options.apiKey.or(() -> Optional.ofNullable(System.getenv("OPENAI_API_KEY"))).orElse("");
-                model = options.model.orElse("gpt-4o-mini");
+                String keyVariable = anthropic ? "ANTHROPIC_API_KEY" : "OPENAI_API_KEY";
+                apiKey = options.apiKey.or(() -> Optional.ofNullable(System.getenv(keyVariable))).orElse("");
+                model = options.model.orElse(anthropic ? "claude-sonnet-4-5" : "gpt-4o-mini");
                 out.println("[demo] streaming from " + url.getScheme() + "://" + url.getAuthority()
                         + url.getPath() + ", model " + model + (apiKey.isEmpty() ? ", no API key" : ", API key set"));
             } else {
-                MockInferenceServer.Builder b = MockInferenceServer.builder().apiKey("demo-key")
+                MockInferenceServer.Builder b = MockInferenceServer.builder().dialect(dialect.name()).apiKey("demo-key")
                         .tokenDelay(Duration.ofMillis(15));
                 if (!options.interactive) {
                     b.defaultReply(REPLY);
@@ -107,11 +112,11 @@ public final class Demo {
                 url = mock.chatUri();
                 apiKey = "demo-key";
                 model = "demo-model";
-                out.println("[demo] embedded inference server on " + url);
+                out.println("[demo] embedded inference server (" + dialect.name() + ") on " + url);
             }
             List<AnswerStreamer.Answer> answers = new ArrayList<>();
-            try (StreamingChat chat = StreamingChat.builder(url).apiKey(apiKey).model(model).transport(transport)
-                    .build()) {
+            try (StreamingChat chat = StreamingChat.builder(url).dialect(dialect).apiKey(apiKey).model(model)
+                    .transport(transport).build()) {
                 AnswerStreamer streamer = new AnswerStreamer(chat, out);
                 if (options.interactive) {
                     interactive(streamer, out, in, answers, url);

@@ -8,16 +8,21 @@ import java.util.regex.Pattern;
 /** The demo's command line: parsed once, never holding anything but what the user typed. */
 final class DemoArgs {
     static final String USAGE = String.join("\n",
-            "usage: Demo [--transport jdk|netty] [--url URL --api-key KEY --model MODEL] [--interactive] [--help]",
+            "usage: Demo [--transport jdk|netty] [--dialect NAME] [--url URL --api-key KEY --model MODEL] [--interactive]",
+            "            [--help]",
             "",
             "Streams an assistant answer token by token, then two users (alice, bob) meet in a room:",
             "presence, typing indicator, messages with acknowledgements, and the answer broadcast.",
             "",
             "  --transport jdk|netty  the transport (default: the best one found by Transports.load())",
-            "  --url URL              an OpenAI-compatible chat completions endpoint instead of the embedded",
-            "                         mock (the room part always uses the embedded RoomServer)",
-            "  --api-key KEY          API key for --url (default: the OPENAI_API_KEY environment variable)",
-            "  --model MODEL          model for --url (default: gpt-4o-mini)",
+            "  --dialect NAME         the chat API: openai-chat (default), anthropic-messages or openai-responses;",
+            "                         the embedded mock speaks it too",
+            "  --url URL              a chat endpoint of that dialect instead of the embedded mock (e.g.",
+            "                         https://api.openai.com/v1/chat/completions, https://api.anthropic.com/v1/messages;",
+            "                         the room part always uses the embedded RoomServer)",
+            "  --api-key KEY          API key for --url (default: the OPENAI_API_KEY environment variable, or",
+            "                         ANTHROPIC_API_KEY for anthropic-messages)",
+            "  --model MODEL          model for --url (default: gpt-4o-mini, or claude-sonnet-4-5 for anthropic-messages)",
             "  --interactive          read prompts from stdin, one answer per line; an empty line or EOF ends",
             "  --help                 this text",
             "",
@@ -25,20 +30,24 @@ final class DemoArgs {
             "with flags:                mvn ... exec:java -Dexec.args=\"--transport jdk\"");
 
     /** Every flag, for the suggestion after a typo. */
-    static final List<String> FLAGS = List.of("--transport", "--url", "--api-key", "--model", "--interactive", "--help");
+    static final List<String> FLAGS = List.of("--transport", "--dialect", "--url", "--api-key", "--model", "--interactive",
+            "--help");
     /** What a mistyped flag looks like: echoed back. Anything else (digits, long) might be a secret: not echoed. */
     private static final Pattern FLAG_LIKE = Pattern.compile("--?[a-zA-Z][a-zA-Z-]{0,23}");
 
     final Optional<String> transport;
+    /** The chat dialect's name, as {@link io.noa.realtime.chat.Dialect#named} reads it. */
+    final String dialect;
     final Optional<URI> url;
     final Optional<String> apiKey;
     final Optional<String> model;
     final boolean interactive;
     final boolean help;
 
-    private DemoArgs(Optional<String> transport, Optional<URI> url, Optional<String> apiKey, Optional<String> model,
-            boolean interactive, boolean help) {
+    private DemoArgs(Optional<String> transport, String dialect, Optional<URI> url, Optional<String> apiKey,
+            Optional<String> model, boolean interactive, boolean help) {
         this.transport = transport;
+        this.dialect = dialect;
         this.url = url;
         this.apiKey = apiKey;
         this.model = model;
@@ -53,6 +62,7 @@ final class DemoArgs {
      */
     static DemoArgs parse(String[] args) {
         Optional<String> transport = Optional.empty();
+        String dialect = "openai-chat";
         Optional<URI> url = Optional.empty();
         Optional<String> apiKey = Optional.empty();
         Optional<String> model = Optional.empty();
@@ -75,6 +85,14 @@ final class DemoArgs {
                     }
                     transport = Optional.of(t);
                     break;
+                case "--dialect":
+                    try {
+                        dialect = io.noa.realtime.chat.Dialect.named(value(args, ++i, a)).name();
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("--dialect must be openai-chat, anthropic-messages or "
+                                + "openai-responses");
+                    }
+                    break;
                 case "--url":
                     url = Optional.of(uri(value(args, ++i, a)));
                     break;
@@ -91,7 +109,7 @@ final class DemoArgs {
         if (url.isEmpty() && (apiKey.isPresent() || model.isPresent())) {
             throw new IllegalArgumentException("--api-key and --model need --url");
         }
-        return new DemoArgs(transport, url, apiKey, model, interactive, help);
+        return new DemoArgs(transport, dialect, url, apiKey, model, interactive, help);
     }
 
     /**

@@ -80,12 +80,41 @@ class DemoTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"anthropic-messages", "openai-responses"})
+    void theEmbeddedServerSpeaksTheDialectGiven(String dialect) {
+        Run r = run(NO_INPUT, "--dialect", dialect, "--transport", "jdk");
+
+        assertThat(r.status).as(r.out).isZero();
+        assertThat(r.out).contains("[demo] embedded inference server (" + dialect + ")").contains(Demo.REPLY)
+                .contains("[summary] answers: 1,");
+    }
+
+    @Test
+    void streamsFromAnExternalAnthropicEndpointWithTheKeyInXApiKey() {
+        String key = "sk-ant-DO-NOT-PRINT-4712";
+        try (MockInferenceServer external = MockInferenceServer.builder().dialect("anthropic-messages").apiKey(key)
+                .defaultReply("Claude says hi.").tokenDelay(Duration.ofMillis(1)).start()) {
+            Run r = run(NO_INPUT, "--dialect", "anthropic", "--url", external.chatUri().toString(), "--api-key", key);
+
+            assertThat(r.status).as(r.out).isZero();
+            assertThat(r.out).contains("Claude says hi.").contains("model claude-sonnet-4-5").doesNotContain(key);
+            assertThat(external.requests()).singleElement().satisfies(req -> {
+                assertThat(req.header("x-api-key")).contains(key);
+                assertThat(req.bodyUtf8()).contains("\"system\":");
+            });
+        }
+        Run bad = run(NO_INPUT, "--dialect", "gemini");
+        assertThat(bad.status).isEqualTo(2);
+        assertThat(bad.out).contains("--dialect must be openai-chat, anthropic-messages or openai-responses");
+    }
+
     @Test
     void helpPrintsUsageAndSucceeds() {
         Run r = run(NO_INPUT, "--help");
 
         assertThat(r.status).isZero();
-        assertThat(r.out).startsWith("usage: Demo").contains("--transport jdk|netty", "--interactive");
+        assertThat(r.out).startsWith("usage: Demo").contains("--transport jdk|netty", "--dialect NAME", "--interactive");
     }
 
     @Test

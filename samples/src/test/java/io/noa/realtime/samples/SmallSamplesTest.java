@@ -57,6 +57,15 @@ class SmallSamplesTest {
     }
 
     @Test
+    void chatDialectsStreamTheSameRequestInEachDialect() throws Exception {
+        assertThat(ChatDialects.run(out)).isZero();
+
+        assertThat(printed()).contains("[openai-chat] COMPLETED: One dialect at a time")
+                .contains("[anthropic-messages] COMPLETED: One dialect at a time (")
+                .contains("[openai-responses] COMPLETED: One dialect at a time (");
+    }
+
+    @Test
     void rxPipelinePrintsChunksThenTheWholeAnswer() {
         assertThat(RxPipeline.run(out)).isZero();
 

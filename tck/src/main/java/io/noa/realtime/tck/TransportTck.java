@@ -131,6 +131,20 @@ public abstract class TransportTck {
         }
     }
 
+    /** {@link ChatDialectContract} for this transport. */
+    @Nested
+    class ChatDialects extends ChatDialectContract {
+        @Override
+        protected Transport transport() {
+            return TransportTck.this.transport();
+        }
+
+        @Override
+        protected Transport transport(TransportOptions options) {
+            return TransportTck.this.transport(options);
+        }
+    }
+
     /** {@link ChatCallContract} for this transport. */
     @Nested
     class Call extends ChatCallContract {

@@ -53,6 +53,12 @@ import javax.net.ssl.SSLEngine;
  * without {@code Authorization: Bearer <key>} gets 401 before anything else (and does not take a
  * queued response).
  *
+ * <p>{@link Builder#dialect(String)} makes it speak another chat API instead: Anthropic Messages
+ * ({@code /v1/messages}, {@code x-api-key}, {@code message_start} … {@code message_stop} events,
+ * errors as {@code {"type":"error","error":{type,message}}}) or OpenAI Responses
+ * ({@code /v1/responses}, {@code response.created} … {@code response.completed}); queued
+ * {@link MockResponse#chatTokens(String...)} answers then stream in that dialect too.
+ *
  * <p>The server listens on {@code 127.0.0.1} (an ephemeral port unless set), runs on two daemon
  * Netty threads named {@code noa-testkit-inference-*}, and is thread-safe. Close it to free
  * the port and threads.
@@ -127,12 +133,55 @@ public final class MockInferenceServer implements AutoCloseable {
     }
 
     /**
-     * The chat completions endpoint.
+     * The chat endpoint.
      *
-     * @return {@link #baseUri()} plus the chat path
+     * @return {@link #baseUri()} plus the chat path (by default {@code /v1/chat/completions},
+     *     {@code /v1/messages} or {@code /v1/responses}, per {@link #dialect()})
      */
     public URI chatUri() {
         return URI.create(baseUri + config.path);
+    }
+
+    /**
+     * The chat API this server speaks, by the name the api's {@code Dialect.name()} uses.
+     *
+     * @return {@code openai-chat} unless the builder set {@code anthropic-messages} or
+     *     {@code openai-responses}
+     */
+    public String dialect() {
+        return config.dialect.wireName;
+    }
+
+    /** The chat APIs this server speaks. */
+    enum Wire {
+        OPENAI_CHAT("openai-chat"),
+        ANTHROPIC_MESSAGES("anthropic-messages"),
+        OPENAI_RESPONSES("openai-responses");
+
+        final String wireName;
+
+        Wire(String wireName) {
+            this.wireName = wireName;
+        }
+
+        static Wire named(String name) {
+            switch (name.trim().toLowerCase(java.util.Locale.ROOT).replace('_', '-')) {
+                case "openai-chat":
+                case "openai":
+                case "chat":
+                    return OPENAI_CHAT;
+                case "anthropic-messages":
+                case "anthropic":
+                case "messages":
+                    return ANTHROPIC_MESSAGES;
+                case "openai-responses":
+                case "responses":
+                    return OPENAI_RESPONSES;
+                default:
+                    throw new IllegalArgumentException("Unknown chat dialect '" + name
+                            + "'; use openai-chat, anthropic-messages or openai-responses");
+            }
+        }
     }
 
     /**
@@ -278,21 +327,40 @@ public final class MockInferenceServer implements AutoCloseable {
         return r;
     }
 
+    private boolean anthropic() {
+        return config.dialect == Wire.ANTHROPIC_MESSAGES;
+    }
+
+    private boolean responses() {
+        return config.dialect == Wire.OPENAI_RESPONSES;
+    }
+
+    private String errorJson(int status, String message) {
+        return anthropic() ? DialectScripts.anthropicError(status, message) : ChatChunks.errorJson(status, message);
+    }
+
+    private boolean authorized(RecordedRequest request) {
+        if (anthropic()) {
+            return config.apiKey.equals(request.header("x-api-key").orElse(""));
+        }
+        return ("Bearer " + config.apiKey).equals(request.header("Authorization").orElse(""));
+    }
+
     MockResponse responseFor(RecordedRequest request) {
-        if (config.apiKey != null && !("Bearer " + config.apiKey).equals(request.header("Authorization").orElse(""))) {
-            return MockResponse.error(401, ChatChunks.errorJson(401,
-                    "Incorrect API key provided. You can find your API key in the MockInferenceServer builder."));
+        if (config.apiKey != null && !authorized(request)) {
+            return MockResponse.error(401, errorJson(401, anthropic() ? "invalid x-api-key"
+                    : "Incorrect API key provided. You can find your API key in the MockInferenceServer builder."));
         }
         MockResponse queued = queue.poll();
         if (queued != null) {
             return queued;
         }
         if (!request.path().equals(config.path)) {
-            return MockResponse.error(404, ChatChunks.errorJson(404,
+            return MockResponse.error(404, errorJson(404,
                     "Unknown request URL: " + request.method() + " " + request.path() + ". Try " + config.path + "."));
         }
         if (!request.method().equals("POST")) {
-            return MockResponse.error(405, ChatChunks.errorJson(405, "Method " + request.method()
+            return MockResponse.error(405, errorJson(405, "Method " + request.method()
                     + " not allowed on " + config.path + "; use POST.")).withHeader("Allow", "POST");
         }
         JsonNode json;
@@ -302,14 +370,22 @@ public final class MockInferenceServer implements AutoCloseable {
             json = null;
         }
         if (json == null || !json.isObject()) {
-            return MockResponse.error(400, ChatChunks.errorJson(400,
+            return MockResponse.error(400, errorJson(400,
                     "We could not parse the JSON body of your request. (HINT: send a JSON object.)"));
         }
-        String reply = config.defaultReply != null ? config.defaultReply : lastUserMessage(json.get("messages"));
+        String reply = config.defaultReply != null ? config.defaultReply : lastUserMessage(json);
         List<String> tokens = ChatChunks.tokenize(reply);
         if (json.path("stream").asBoolean(false)) {
             return MockResponse.chatTokens(tokens.toArray(new String[0]))
                     .withUsage(json.path("stream_options").path("include_usage").asBoolean(false));
+        }
+        if (anthropic()) {
+            return MockResponse.body(200, "application/json", DialectScripts.anthropicMessage(model(request), reply,
+                    ChatChunks.countWords(json.get("messages")), tokens.size()));
+        }
+        if (responses()) {
+            return MockResponse.body(200, "application/json", DialectScripts.responsesWhole(model(request), reply,
+                    DialectScripts.lastUserText(json.get("input")).split("\\s+").length, tokens.size()));
         }
         String body = ChatChunks.completion(ChatChunks.Completion.create(model(request)), reply,
                 ChatChunks.countWords(json.get("messages")), tokens.size());
@@ -322,11 +398,21 @@ public final class MockInferenceServer implements AutoCloseable {
         }
         JsonNode messages = null;
         try {
-            messages = ChatChunks.JSON.readTree(request.body()).get("messages");
+            messages = ChatChunks.JSON.readTree(request.body()).get(responses() ? "input" : "messages");
         } catch (java.io.IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.TRACE, "request body is not JSON; usage counts 0 prompt tokens");
         }
         Duration delay = response.tokenDelay != null ? response.tokenDelay : config.tokenDelay;
+        if (anthropic()) {
+            // Anthropic and Responses always report usage; "done" is their terminal event
+            return DialectScripts.anthropic(model(request), response.tokens, delay, response.done,
+                    ChatChunks.countWords(messages));
+        }
+        if (responses()) {
+            int prompt = messages != null && messages.isTextual()
+                    ? ChatChunks.tokenize(messages.asText()).size() : ChatChunks.countWords(messages);
+            return DialectScripts.responses(model(request), response.tokens, delay, response.done, prompt);
+        }
         return ChatChunks.script(ChatChunks.Completion.create(model(request)), response.tokens, delay, response.usage,
                 response.done, ChatChunks.countWords(messages));
     }
@@ -355,7 +441,12 @@ public final class MockInferenceServer implements AutoCloseable {
         return "mock-model";
     }
 
-    private static String lastUserMessage(JsonNode messages) {
+    private String lastUserMessage(JsonNode body) {
+        if (anthropic() || responses()) {
+            String last = DialectScripts.lastUserText(body.get(anthropic() ? "messages" : "input"));
+            return last.isEmpty() ? "Hello from MockInferenceServer!" : last;
+        }
+        JsonNode messages = body.get("messages");
         String last = "";
         if (messages != null && messages.isArray()) {
             for (JsonNode m : messages) {
@@ -370,7 +461,8 @@ public final class MockInferenceServer implements AutoCloseable {
     /** Configures a {@link MockInferenceServer}. Not thread-safe. */
     public static final class Builder {
         private int port;
-        private String path = "/v1/chat/completions";
+        private String path;
+        private Wire dialect = Wire.OPENAI_CHAT;
         private String apiKey;
         private Duration tokenDelay = Duration.ZERO;
         private TestCertificate tls;
@@ -394,7 +486,25 @@ public final class MockInferenceServer implements AutoCloseable {
         }
 
         /**
-         * The chat completions path (default {@code /v1/chat/completions}).
+         * The chat API the server speaks, by the name of the api's {@code Dialect} (pass
+         * {@code Dialect.ANTHROPIC_MESSAGES.name()}, or the name itself): {@code openai-chat} (the
+         * default), {@code anthropic-messages} or {@code openai-responses}. Another dialect changes
+         * the default path, the API key header ({@code x-api-key} for Anthropic), the error bodies
+         * and the streamed events.
+         *
+         * @param name the dialect's name (case and {@code _}/{@code -} ignored; {@code anthropic}
+         *     and {@code responses} also work)
+         * @return this builder
+         * @throws IllegalArgumentException for another name; the message lists the known ones
+         */
+        public Builder dialect(String name) {
+            this.dialect = Wire.named(Objects.requireNonNull(name, "name"));
+            return this;
+        }
+
+        /**
+         * The chat path (default {@code /v1/chat/completions}; {@code /v1/messages} for
+         * Anthropic Messages, {@code /v1/responses} for OpenAI Responses).
          *
          * @param path an absolute path
          * @return this builder
@@ -409,8 +519,9 @@ public final class MockInferenceServer implements AutoCloseable {
         }
 
         /**
-         * Requires {@code Authorization: Bearer <apiKey>} on every request; others get an
-         * OpenAI-style 401 (default: no check).
+         * Requires {@code Authorization: Bearer <apiKey>} ({@code x-api-key: <apiKey>} for
+         * Anthropic Messages) on every request; others get a 401 in the dialect's error shape
+         * (default: no check).
          *
          * @param apiKey the expected key
          * @return this builder
@@ -483,7 +594,9 @@ public final class MockInferenceServer implements AutoCloseable {
         private Builder copy() {
             Builder b = new Builder();
             b.port = port;
-            b.path = path;
+            b.dialect = dialect;
+            b.path = path != null ? path : dialect == Wire.ANTHROPIC_MESSAGES ? "/v1/messages"
+                    : dialect == Wire.OPENAI_RESPONSES ? "/v1/responses" : "/v1/chat/completions";
             b.apiKey = apiKey;
             b.tokenDelay = tokenDelay;
             b.tls = tls;
@@ -497,7 +610,10 @@ public final class MockInferenceServer implements AutoCloseable {
     static final CommandLine COMMAND_LINE = new CommandLine("MockInferenceServer",
             "An OpenAI-compatible chat completions server streaming a scripted answer token by token.",
             List.of(CommandLine.Option.value("--port", "N", "port to listen on (default 8080; 0: a free one)"),
-                    CommandLine.Option.value("--path", "PATH", "the endpoint's path (default /v1/chat/completions)"),
+                    CommandLine.Option.value("--dialect", "NAME", "openai-chat (default), anthropic-messages or "
+                            + "openai-responses"),
+                    CommandLine.Option.value("--path", "PATH", "the endpoint's path (default /v1/chat/completions, "
+                            + "/v1/messages or /v1/responses, per dialect)"),
                     CommandLine.Option.value("--reply", "TEXT", "the answer to every request (default: echo the "
                             + "last user message)"),
                     CommandLine.Option.value("--api-key", "KEY", "require 'Authorization: Bearer KEY' (default: "
@@ -506,7 +622,7 @@ public final class MockInferenceServer implements AutoCloseable {
 
     /**
      * Runs a server from the command line until killed and prints its URL and a {@code curl}
-     * line; {@code --help} lists the flags ({@code --port}, {@code --path}, {@code --reply},
+     * line; {@code --help} lists the flags ({@code --port}, {@code --dialect}, {@code --path}, {@code --reply},
      * {@code --api-key}, {@code --token-delay-ms}).
      *
      * @param args the flags
@@ -519,6 +635,10 @@ public final class MockInferenceServer implements AutoCloseable {
     static MockInferenceServer fromCommandLine(CommandLine.Values v, PrintStream out) {
         Builder b = builder().port(v.intValue("--port", 8080, 0, 65535))
                 .tokenDelay(Duration.ofMillis(v.intValue("--token-delay-ms", 50, 0, 60_000)));
+        String dialect = v.get("--dialect", null);
+        if (dialect != null) {
+            b.dialect(dialect); // an unknown name is a usage error listing the known ones
+        }
         String path = v.get("--path", null);
         if (path != null) {
             b.path(path);
@@ -532,9 +652,13 @@ public final class MockInferenceServer implements AutoCloseable {
             b.apiKey(key);
         }
         MockInferenceServer server = b.start();
-        out.println("MockInferenceServer listening on " + server.chatUri());
-        out.println("try: curl -N " + server.chatUri() + (key == null ? "" : " -H 'Authorization: Bearer <your --api-key>'")
-                + " -d '{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hello there\"}]}'");
+        out.println("MockInferenceServer (" + server.dialect() + ") listening on " + server.chatUri());
+        String keyHeader = server.anthropic() ? " -H 'x-api-key: <your --api-key>'"
+                : " -H 'Authorization: Bearer <your --api-key>'";
+        String turns = server.responses() ? "\"input\":\"hello there\""
+                : "\"messages\":[{\"role\":\"user\",\"content\":\"hello there\"}]";
+        out.println("try: curl -N " + server.chatUri() + (key == null ? "" : keyHeader)
+                + " -d '{\"model\":\"m\",\"stream\":true," + turns + "}'");
         return server;
     }
 }

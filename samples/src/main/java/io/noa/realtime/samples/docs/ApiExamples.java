@@ -5,6 +5,7 @@ import io.noa.realtime.ConnectionState;
 import io.noa.realtime.RetryPolicy;
 import io.noa.realtime.chat.ChatCall;
 import io.noa.realtime.chat.ChatRequest;
+import io.noa.realtime.chat.Dialect;
 import io.noa.realtime.chat.Message;
 import io.noa.realtime.chat.StreamingChat;
 import io.noa.realtime.chat.StreamingMessage;
@@ -51,6 +52,25 @@ final class ApiExamples {
             // region:streaming-chat
         }
         // endregion:streaming-chat
+        return result;
+    }
+
+    /** The Dialect class example; url e.g. https://api.anthropic.com/v1/messages. */
+    static StreamingMessage dialect(String url, String apiKey, ChatRequest request) throws Exception {
+        StreamingMessage result;
+        // region:dialect
+        try (StreamingChat claude = StreamingChat.builder(url)        // e.g. "https://api.anthropic.com/v1/messages"
+                .dialect(Dialect.ANTHROPIC_MESSAGES)                  // x-api-key + anthropic-version
+                .apiKey(apiKey)                                       // e.g. System.getenv("ANTHROPIC_API_KEY")
+                .model("claude-sonnet-4-5")
+                .build()) {
+            StreamingMessage answer = claude.send(request).result().get(60, TimeUnit.SECONDS);
+            System.out.println(answer.state() + ": " + answer.content());
+            // endregion:dialect
+            result = answer;
+            // region:dialect
+        }
+        // endregion:dialect
         return result;
     }
 

@@ -57,6 +57,18 @@ class JavadocExamplesTest {
     }
 
     @Test
+    void dialectExampleStreamsFromAnAnthropicServer() throws Exception {
+        try (MockInferenceServer server = MockInferenceServer.builder().dialect("anthropic-messages").apiKey("sk-ant-doc")
+                .defaultReply("Claude here.").start()) {
+            StreamingMessage answer = ApiExamples.dialect(server.chatUri().toString(), "sk-ant-doc",
+                    ApiExamples.chatRequest());
+            assertThat(answer.state()).isEqualTo(StreamingMessage.State.COMPLETED);
+            assertThat(printed()).contains("COMPLETED: Claude here.");
+            assertThat(server.takeRequest(WAIT).header("x-api-key")).contains("sk-ant-doc");
+        }
+    }
+
+    @Test
     void streamingChatPrintsTheWholeAnswerBeforeTheChatCloses() throws Exception {
         try (MockInferenceServer server = MockInferenceServer.builder().apiKey("sk-doc").start()) {
             server.enqueue(MockResponse.chatTokens("Packets ", "in ", "order"));
