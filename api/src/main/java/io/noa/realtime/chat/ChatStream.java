@@ -39,6 +39,23 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
     /** Life of the HTTP side, for the client's connection state. */
     enum Phase { SENDING, WAITING_RETRY, STREAMING, DONE }
 
+    /**
+     * Whether a decoder class reads event data as bytes itself (overrides
+     * {@link ChunkDecoder#decode(String, byte[], int, int)}); for the others the bytes are decoded
+     * to a {@code String} once and the {@code String} methods are called, as before.
+     */
+    private static final ClassValue<Boolean> BYTE_NATIVE = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            try {
+                return type.getMethod("decode", String.class, byte[].class, int.class, int.class)
+                        .getDeclaringClass() != ChunkDecoder.class;
+            } catch (NoSuchMethodException e) {
+                return false;
+            }
+        }
+    };
+
     /** After {@code [DONE]}: how long the rest of the body may take to end (keep-alive reuse). */
     private static final java.time.Duration DRAIN_AFTER_DONE = java.time.Duration.ofMillis(200);
 
@@ -223,6 +240,26 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
         accept(settings.decoder().decode(event.event(), event.data()));
     }
 
+    /**
+     * The chat path's events: the data goes to the decoder as bytes (no {@code String} per event)
+     * when the decoder reads bytes itself; otherwise it is decoded once, as for any SSE handler.
+     */
+    @Override
+    public void onEventBytes(String id, String type, byte[] data, int offset, int length) {
+        ChunkDecoder decoder = settings.decoder();
+        if (!BYTE_NATIVE.get(decoder.getClass())) {
+            SseParser.Handler.super.onEventBytes(id, type, data, offset, length); // to onEvent(SseEvent)
+            return;
+        }
+        firstByte = true;
+        if (decoder.isEndOfStream(type, data, offset, length)) {
+            releaseGently = true;
+            finish(ChunkAccumulator::complete);
+            return;
+        }
+        accept(decoder.decode(type, data, offset, length));
+    }
+
     @Override
     public void onField(String name, String value) {
         firstByte = true;
@@ -244,7 +281,8 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
             if (finished) {
                 return;
             }
-            for (StreamChunk chunk : chunks) {
+            for (int i = 0; i < chunks.size(); i++) { // indexed: no iterator per event
+                StreamChunk chunk = chunks.get(i);
                 listener.onChunk(chunk);
                 snapshot = accumulator.accept(chunk);
             }

@@ -58,13 +58,16 @@ final class ChoiceAccumulator {
         if (f != null) {
             rawFinish = f;
         }
-        for (JsonNode t : c.logprobs()) {
+        // indexed loops: no iterator per chunk (the lists are almost always empty)
+        List<JsonNode> lp = c.logprobs();
+        for (int i = 0; i < lp.size(); i++) {
             budget.charge(ITEM_COST);
-            logprobs.add(t);
+            logprobs.add(lp.get(i));
         }
-        for (JsonNode t : c.refusalLogprobs()) {
+        List<JsonNode> rlp = c.refusalLogprobs();
+        for (int i = 0; i < rlp.size(); i++) {
             budget.charge(ITEM_COST);
-            refusalLogprobs.add(t);
+            refusalLogprobs.add(rlp.get(i));
         }
         ChunkAccumulator.mergeExtras(extras, c.extras());
     }
@@ -76,8 +79,9 @@ final class ChoiceAccumulator {
         appendIfPresent(content, d.content().orElse(null));
         appendIfPresent(reasoning, d.reasoning().orElse(null));
         appendIfPresent(refusal, d.refusal().orElse(null));
-        for (ToolCall fragment : d.toolCalls()) {
-            applyToolCall(fragment);
+        List<ToolCall> fragments = d.toolCalls();
+        for (int i = 0; i < fragments.size(); i++) {
+            applyToolCall(fragments.get(i));
         }
         ToolCall f = d.functionCall().orElse(null);
         if (f != null) {
@@ -87,9 +91,10 @@ final class ChoiceAccumulator {
             }
             merge(functionCall, f);
         }
-        for (JsonNode a : d.annotations()) {
+        List<JsonNode> notes = d.annotations();
+        for (int i = 0; i < notes.size(); i++) {
             budget.charge(ITEM_COST);
-            annotations.add(a);
+            annotations.add(notes.get(i));
         }
         ChunkAccumulator.mergeExtras(extras, d.extras());
     }

@@ -155,6 +155,9 @@ public final class ChunkAccumulator {
 
     /** Later values win, except that {@code null} and empty objects or arrays never replace a value. */
     static void mergeExtras(Map<String, JsonNode> into, Map<String, JsonNode> from) {
+        if (from.isEmpty()) {
+            return; // the usual case: no entry-set iterator per chunk
+        }
         for (Map.Entry<String, JsonNode> e : from.entrySet()) {
             JsonNode v = e.getValue();
             boolean empty = v.isNull() || (v.isContainerNode() && v.isEmpty());
