@@ -34,6 +34,18 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
         void onSnapshot(StreamingMessage message);
 
         void onEnd(StreamingMessage message);
+
+        /**
+         * Whether {@link #onSnapshot} should see a snapshot after every event. When not, chunks
+         * are folded into the accumulator without one (a snapshot is an object graph per event)
+         * and {@link ChatStream#snapshot()} builds one on demand; the final snapshot is always
+         * reported. Asked once per event, under the stream's lock.
+         *
+         * @return whether a snapshot per event is wanted
+         */
+        default boolean wantsSnapshots() {
+            return true;
+        }
     }
 
     /** Life of the HTTP side, for the client's connection state. */
@@ -275,7 +287,6 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
         if (chunks.isEmpty()) {
             return;
         }
-        StreamingMessage snapshot = null;
         boolean allFinished;
         synchronized (lock) {
             if (finished) {
@@ -284,14 +295,30 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
             for (int i = 0; i < chunks.size(); i++) { // indexed: no iterator per event
                 StreamChunk chunk = chunks.get(i);
                 listener.onChunk(chunk);
-                snapshot = accumulator.accept(chunk);
+                accumulator.apply(chunk);
             }
             allFinished = accumulator.allChoicesFinished();
             if (allFinished && graceTimer == null) {
                 graceTimer = settings.transport().scheduler().schedule(() -> finish(ChunkAccumulator::complete),
                         settings.completionGrace().toNanos(), TimeUnit.NANOSECONDS);
             }
-            listener.onSnapshot(snapshot);
+            if (listener.wantsSnapshots()) {
+                listener.onSnapshot(accumulator.snapshot());
+            }
+        }
+    }
+
+    /**
+     * Hands the current snapshot to {@code to} under the stream's lock (so in order with the
+     * snapshots the stream publishes itself), unless the stream has ended.
+     *
+     * @param to receives the snapshot
+     */
+    void currentSnapshot(java.util.function.Consumer<StreamingMessage> to) {
+        synchronized (lock) {
+            if (!finished) {
+                to.accept(accumulator.snapshot());
+            }
         }
     }
 

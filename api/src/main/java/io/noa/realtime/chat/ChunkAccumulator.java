@@ -91,9 +91,21 @@ public final class ChunkAccumulator {
      * @throws LimitExceededException if the message grows beyond {@code maxMessageChars}
      */
     public StreamingMessage accept(StreamChunk chunk) {
+        apply(chunk);
+        return snapshot();
+    }
+
+    /**
+     * Applies one chunk without building a snapshot: the chat stream's path when nobody wants a
+     * snapshot per chunk ({@link #snapshot()} builds one later, on demand).
+     *
+     * @param chunk the decoded chunk
+     * @throws LimitExceededException if the message grows beyond {@code maxMessageChars}
+     */
+    void apply(StreamChunk chunk) {
         Objects.requireNonNull(chunk, "chunk");
         if (state != StreamingMessage.State.STREAMING) {
-            return snapshot();
+            return;
         }
         snapshot = null;
         chunkCount++;
@@ -123,7 +135,6 @@ public final class ChunkAccumulator {
             error = chunk.error().get();
             state = StreamingMessage.State.ERROR;
         }
-        return snapshot();
     }
 
     private void acceptMeta(StreamChunk chunk) {
