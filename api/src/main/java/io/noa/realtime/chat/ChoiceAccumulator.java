@@ -50,11 +50,11 @@ final class ChoiceAccumulator {
     void apply(Choice c) {
         snapshot = null;
         // plain null checks instead of Optional.ifPresent: no lambda per chunk
-        Delta d = c.delta().orElse(null);
+        Delta d = c.deltaOrNull();
         if (d != null) {
             applyDelta(d);
         }
-        String f = c.finishReason().orElse(null);
+        String f = c.finishReasonOrNull();
         if (f != null) {
             rawFinish = f;
         }
@@ -74,16 +74,16 @@ final class ChoiceAccumulator {
 
     private void applyDelta(Delta d) {
         if (rawRole == null) {
-            rawRole = d.rawRole().orElse(null);
+            rawRole = d.rawRoleOrNull();
         }
-        appendIfPresent(content, d.content().orElse(null));
-        appendIfPresent(reasoning, d.reasoning().orElse(null));
-        appendIfPresent(refusal, d.refusal().orElse(null));
+        appendIfPresent(content, d.contentOrNull());
+        appendIfPresent(reasoning, d.reasoningOrNull());
+        appendIfPresent(refusal, d.refusalOrNull());
         List<ToolCall> fragments = d.toolCalls();
         for (int i = 0; i < fragments.size(); i++) {
             applyToolCall(fragments.get(i));
         }
-        ToolCall f = d.functionCall().orElse(null);
+        ToolCall f = d.functionCallOrNull();
         if (f != null) {
             if (functionCall == null) {
                 budget.charge(ITEM_COST);

@@ -189,6 +189,9 @@ public final class ChunkAccumulator {
         if (choices.isEmpty()) {
             return false;
         }
+        if (choices.size() == 1) {
+            return first.isFinished(); // the common case: no iterator per event
+        }
         for (ChoiceAccumulator c : choices.values()) {
             if (!c.isFinished()) {
                 return false;

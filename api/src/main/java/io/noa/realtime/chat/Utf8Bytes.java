@@ -4,6 +4,11 @@ package io.noa.realtime.chat;
  * Byte checks of the chat decoders' byte path. Not API.
  */
 final class Utf8Bytes {
+    /** Eight bytes at a time: the ASCII scan is most of the check and chat JSON is mostly ASCII. */
+    private static final java.lang.invoke.VarHandle LONGS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final long HIGH_BITS = 0x8080808080808080L;
+
     private Utf8Bytes() {}
 
     /**
@@ -14,6 +19,10 @@ final class Utf8Bytes {
     static boolean isWellFormed(byte[] a, int offset, int end) {
         int i = offset;
         while (i < end) {
+            if (end - i >= 8 && ((long) LONGS.get(a, i) & HIGH_BITS) == 0) {
+                i += 8;
+                continue;
+            }
             int b = a[i];
             if (b >= 0) {
                 i++;

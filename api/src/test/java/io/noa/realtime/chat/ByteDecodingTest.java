@@ -107,6 +107,31 @@ class ByteDecodingTest {
         }
     }
 
+    @Test
+    void wellFormedUtf8IsExactlyWhatAStrictDecoderAccepts() {
+        java.util.Random random = new java.util.Random(16);
+        byte[] pool = {'a', '{', '"', 0x7F, (byte) 0x80, (byte) 0xBF, (byte) 0xC0, (byte) 0xC2, (byte) 0xDF, (byte) 0xE0,
+                (byte) 0xA0, (byte) 0xED, (byte) 0x9F, (byte) 0xEF, (byte) 0xF0, (byte) 0x90, (byte) 0xF4, (byte) 0x8F,
+                (byte) 0xF5, (byte) 0xFF};
+        for (int n = 0; n < 20_000; n++) {
+            byte[] a = new byte[random.nextInt(40)];
+            for (int i = 0; i < a.length; i++) {
+                // runs of ASCII (the eight-at-a-time scan) broken by bytes from the edges of UTF-8
+                a[i] = random.nextInt(4) == 0 ? pool[random.nextInt(pool.length)] : (byte) ('a' + random.nextInt(26));
+            }
+            int from = a.length == 0 ? 0 : random.nextInt(a.length);
+            boolean strict;
+            try {
+                StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(a, from, a.length - from));
+                strict = true;
+            } catch (java.nio.charset.CharacterCodingException e) {
+                strict = false;
+            }
+            assertThat(Utf8Bytes.isWellFormed(a, from, a.length)).as(java.util.Arrays.toString(a) + " from " + from)
+                    .isEqualTo(strict);
+        }
+    }
+
     private static int compareStream(ChunkDecoder decoder, byte[] body, String what) {
         int[] n = {0};
         SseParser parser = new SseParser(new SseParser.Handler() {

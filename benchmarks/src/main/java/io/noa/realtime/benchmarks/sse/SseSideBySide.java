@@ -37,7 +37,8 @@ import reactor.netty.http.client.HttpClient;
  * </pre>
  *
  * <p>Client ids: {@code raw}, {@code noa-jdk}, {@code noa-netty}, {@code okhttp-sse}, {@code ld},
- * {@code reactor} (parse-only), {@code noa-jdk-full}, {@code noa-netty-full},
+ * {@code reactor} (parse-only), {@code noa-jdk-full}, {@code noa-netty-full}, {@code noa-jdk-result},
+ * {@code noa-netty-result},
  * {@code okhttp-sse-full}, {@code ld-full}, {@code reactor-full} (full pipeline). Every client
  * checks its event count (and the full ones their accumulated text); a client that fails is
  * reported as an error, never as a figure, and makes the run fail after the report.
@@ -354,6 +355,8 @@ public final class SseSideBySide {
                     new ReactorNettyClient(uri, reactor, false),
                     new NoaFullClient("jdk", uri, jdk),
                     new NoaFullClient("netty", uri, netty),
+                    new NoaFullClient("jdk", uri, jdk, false),
+                    new NoaFullClient("netty", uri, netty, false),
                     new OkHttpSseClient(uri, okhttp, true),
                     new LaunchDarklyClient(uri, ldOkhttp, true),
                     new ReactorNettyClient(uri, reactor, true));

@@ -31,7 +31,8 @@ class SseSideBySideTest {
 
         assertThat(outcome.errors).as(log.toString(StandardCharsets.UTF_8)).isEmpty();
         assertThat(outcome.clients).extracting(c -> c.id).containsExactly("raw", "noa-jdk", "noa-netty", "okhttp-sse",
-                "ld", "reactor", "noa-jdk-full", "noa-netty-full", "okhttp-sse-full", "ld-full", "reactor-full");
+                "ld", "reactor", "noa-jdk-full", "noa-netty-full", "noa-jdk-result", "noa-netty-result", "okhttp-sse-full",
+                "ld-full", "reactor-full");
         assertThat(outcome.samples.values()).allSatisfy(samples -> assertThat(samples).hasSize(1));
         String markdown = outcome.markdown("java SseSideBySide");
         assertThat(markdown)
