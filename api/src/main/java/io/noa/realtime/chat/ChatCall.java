@@ -111,7 +111,11 @@ public final class ChatCall {
      */
     public StreamingMessage snapshot() {
         // built on demand while streaming: snapshots are not made per chunk unless someone follows
-        return updates.isCompleted() ? updates.latest() : stream.snapshot();
+        if (updates.isCompleted()) {
+            return updates.latest();
+        }
+        StreamingMessage live = stream.snapshotIfSafe();
+        return live != null ? live : updates.latest();
     }
 
     /**

@@ -68,6 +68,13 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
         }
     };
 
+    /**
+     * The stream whose listener calls this thread is making (under that stream's lock), if any: a
+     * snapshot of another stream must then not be taken under that other stream's lock, or two
+     * threads doing so for each other's streams would deadlock.
+     */
+    private static final ThreadLocal<ChatStream> CALLING = new ThreadLocal<>();
+
     /** After {@code [DONE]}: how long the rest of the body may take to end (keep-alive reuse). */
     private static final java.time.Duration DRAIN_AFTER_DONE = java.time.Duration.ofMillis(200);
 
@@ -126,6 +133,23 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
         synchronized (lock) {
             return accumulator.snapshot();
         }
+    }
+
+    /**
+     * The current snapshot, or {@code null} when this thread is inside the listener calls of
+     * another stream (holding its lock): taking this stream's lock then could deadlock, so the
+     * caller answers with the last snapshot it recorded instead.
+     */
+    StreamingMessage snapshotIfSafe() {
+        ChatStream calling = CALLING.get();
+        return calling != null && calling != this ? null : snapshot();
+    }
+
+    /** Marks this thread as calling this stream's listener; returns what to restore. */
+    private ChatStream enterCallbacks() {
+        ChatStream outer = CALLING.get();
+        CALLING.set(this);
+        return outer;
     }
 
     void start() {
@@ -292,18 +316,23 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
             if (finished) {
                 return;
             }
-            for (int i = 0; i < chunks.size(); i++) { // indexed: no iterator per event
-                StreamChunk chunk = chunks.get(i);
-                listener.onChunk(chunk);
-                accumulator.apply(chunk);
-            }
-            allFinished = accumulator.allChoicesFinished();
-            if (allFinished && graceTimer == null) {
-                graceTimer = settings.transport().scheduler().schedule(() -> finish(ChunkAccumulator::complete),
-                        settings.completionGrace().toNanos(), TimeUnit.NANOSECONDS);
-            }
-            if (listener.wantsSnapshots()) {
-                listener.onSnapshot(accumulator.snapshot());
+            ChatStream outer = enterCallbacks();
+            try {
+                for (int i = 0; i < chunks.size(); i++) { // indexed: no iterator per event
+                    StreamChunk chunk = chunks.get(i);
+                    listener.onChunk(chunk);
+                    accumulator.apply(chunk);
+                }
+                allFinished = accumulator.allChoicesFinished();
+                if (allFinished && graceTimer == null) {
+                    graceTimer = settings.transport().scheduler().schedule(() -> finish(ChunkAccumulator::complete),
+                            settings.completionGrace().toNanos(), TimeUnit.NANOSECONDS);
+                }
+                if (listener.wantsSnapshots()) {
+                    listener.onSnapshot(accumulator.snapshot());
+                }
+            } finally {
+                CALLING.set(outer);
             }
         }
     }
@@ -315,9 +344,18 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
      * @param to receives the snapshot
      */
     void currentSnapshot(java.util.function.Consumer<StreamingMessage> to) {
+        ChatStream calling = CALLING.get();
+        if (calling != null && calling != this) {
+            return; // inside another stream's callbacks: see snapshotIfSafe()
+        }
         synchronized (lock) {
             if (!finished) {
-                to.accept(accumulator.snapshot());
+                ChatStream outer = enterCallbacks();
+                try {
+                    to.accept(accumulator.snapshot());
+                } finally {
+                    CALLING.set(outer);
+                }
             }
         }
     }
@@ -372,8 +410,13 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
                 deadlineTimer.cancel(false);
             }
             c = call;
-            listener.onSnapshot(message);
-            listener.onEnd(message);
+            ChatStream outer = enterCallbacks();
+            try {
+                listener.onSnapshot(message);
+                listener.onEnd(message);
+            } finally {
+                CALLING.set(outer);
+            }
         }
         if (c != null) {
             if (releaseGently) {

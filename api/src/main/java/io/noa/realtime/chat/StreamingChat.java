@@ -320,10 +320,13 @@ public final class StreamingChat implements AutoCloseable {
     /** The current snapshot of a message that was streaming when last recorded. */
     private StreamingMessage live(String id, StreamingMessage recorded) {
         ChatStream s = active.get(id);
-        if (s != null) {
-            return s.snapshot();
+        StreamingMessage now = s == null ? null : s.snapshotIfSafe();
+        if (now != null) {
+            return now;
         }
-        synchronized (lock) { // it ended meanwhile: its final snapshot was recorded
+        // it ended meanwhile (its final snapshot was recorded), or this thread is inside the
+        // callbacks of another stream, where waiting for this stream's lock could deadlock
+        synchronized (lock) {
             StreamingMessage m = messages.get(id);
             return m != null ? m : recorded;
         }
@@ -368,7 +371,9 @@ public final class StreamingChat implements AutoCloseable {
      * with no snapshot, and {@link #messages()}, {@link #message(String)} and
      * {@link ChatCall#snapshot()} build a snapshot when called; {@link ChatCall#result()} costs
      * only the final one; {@link ChatCall#updates()} costs a snapshot per event while it has a
-     * subscriber; {@link #stream(ChatRequest)} never builds one.
+     * subscriber; {@link #stream(ChatRequest)} never builds one. (Called from inside a callback of
+     * another message, on its I/O thread, {@code messages()} shows such a message as of its last
+     * recorded snapshot rather than wait for its stream.)
      *
      * @param listener the listener
      * @return closing it removes the listener
