@@ -72,6 +72,11 @@ public final class ChatCall {
             }
 
             @Override
+            public boolean wantsSnapshots() {
+                return updates.hasSubscribers() || also.wantsSnapshots();
+            }
+
+            @Override
             public void onEnd(StreamingMessage message) {
                 also.onEnd(message);
                 updates.complete(message);
@@ -105,7 +110,12 @@ public final class ChatCall {
      * @return the snapshot; streaming until the call ends
      */
     public StreamingMessage snapshot() {
-        return updates.latest();
+        // built on demand while streaming: snapshots are not made per chunk unless someone follows
+        if (updates.isCompleted()) {
+            return updates.latest();
+        }
+        StreamingMessage live = stream.snapshotIfSafe();
+        return live != null ? live : updates.latest();
     }
 
     /**
@@ -191,10 +201,28 @@ public final class ChatCall {
      * snapshot carries the failure. A subscriber arriving after the end receives the final
      * snapshot and {@code onComplete}. Cancelling a subscription does not cancel the call.
      *
+     * <p><b>Cost.</b> While this publisher has a subscriber, every event of the stream builds a
+     * snapshot (a small object graph; the texts are shared, not copied). With none, and no
+     * {@link StreamingChat#onUpdate} listener, chunks are folded without snapshots and
+     * {@link #snapshot()} builds one when asked; {@link #result()} alone costs no snapshot per chunk.
+     *
      * @return the publisher of this message's snapshots
      */
     public Flow.Publisher<StreamingMessage> updates() {
-        return updates;
+        return subscriber -> {
+            refreshLatest(); // so that the subscriber starts from the current snapshot
+            updates.subscribe(subscriber);
+            refreshLatest(); // a chunk folded while it subscribed, before it counted as a follower
+        };
+    }
+
+    /** Publishes the stream's current snapshot if it is newer than the last one published. */
+    private void refreshLatest() {
+        stream.currentSnapshot(s -> {
+            if (s != updates.latest() && !updates.isCompleted()) {
+                updates.publish(s);
+            }
+        });
     }
 
     /**

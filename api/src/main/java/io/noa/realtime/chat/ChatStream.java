@@ -34,10 +34,46 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
         void onSnapshot(StreamingMessage message);
 
         void onEnd(StreamingMessage message);
+
+        /**
+         * Whether {@link #onSnapshot} should see a snapshot after every event. When not, chunks
+         * are folded into the accumulator without one (a snapshot is an object graph per event)
+         * and {@link ChatStream#snapshot()} builds one on demand; the final snapshot is always
+         * reported. Asked once per event, under the stream's lock.
+         *
+         * @return whether a snapshot per event is wanted
+         */
+        default boolean wantsSnapshots() {
+            return true;
+        }
     }
 
     /** Life of the HTTP side, for the client's connection state. */
     enum Phase { SENDING, WAITING_RETRY, STREAMING, DONE }
+
+    /**
+     * Whether a decoder class reads event data as bytes itself (overrides
+     * {@link ChunkDecoder#decode(String, byte[], int, int)}); for the others the bytes are decoded
+     * to a {@code String} once and the {@code String} methods are called, as before.
+     */
+    private static final ClassValue<Boolean> BYTE_NATIVE = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            try {
+                return type.getMethod("decode", String.class, byte[].class, int.class, int.class)
+                        .getDeclaringClass() != ChunkDecoder.class;
+            } catch (NoSuchMethodException e) {
+                return false;
+            }
+        }
+    };
+
+    /**
+     * The stream whose listener calls this thread is making (under that stream's lock), if any: a
+     * snapshot of another stream must then not be taken under that other stream's lock, or two
+     * threads doing so for each other's streams would deadlock.
+     */
+    private static final ThreadLocal<ChatStream> CALLING = new ThreadLocal<>();
 
     /** After {@code [DONE]}: how long the rest of the body may take to end (keep-alive reuse). */
     private static final java.time.Duration DRAIN_AFTER_DONE = java.time.Duration.ofMillis(200);
@@ -113,6 +149,23 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
         synchronized (lock) {
             return accumulator.snapshot();
         }
+    }
+
+    /**
+     * The current snapshot, or {@code null} when this thread is inside the listener calls of
+     * another stream (holding its lock): taking this stream's lock then could deadlock, so the
+     * caller answers with the last snapshot it recorded instead.
+     */
+    StreamingMessage snapshotIfSafe() {
+        ChatStream calling = CALLING.get();
+        return calling != null && calling != this ? null : snapshot();
+    }
+
+    /** Marks this thread as calling this stream's listener; returns what to restore. */
+    private ChatStream enterCallbacks() {
+        ChatStream outer = CALLING.get();
+        CALLING.set(this);
+        return outer;
     }
 
     void start() {
@@ -348,6 +401,29 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
         onEvent(event);
     }
 
+    /**
+     * The chat path's events: the data goes to the decoder as bytes (no {@code String} per event)
+     * when the decoder reads bytes itself; otherwise it is decoded once, as for any SSE handler.
+     */
+    @Override
+    public void onEventBytes(String id, String type, byte[] data, int offset, int length) {
+        if (!BYTE_NATIVE.get(decoder.getClass())) {
+            SseParser.Handler.super.onEventBytes(id, type, data, offset, length); // to onEvent(SseEvent)
+            return;
+        }
+        sawByte();
+        if (decoder.isEndOfStream(type, data, offset, length)) {
+            releaseGently = true;
+            finish(ChunkAccumulator::complete);
+            return;
+        }
+        accept(decoder.decode(type, data, offset, length));
+        if (settings.dialect().endsStream(type)) { // the dialect's end rule (message_stop, ...)
+            releaseGently = true;
+            finish(ChunkAccumulator::complete);
+        }
+    }
+
     @Override
     public void onField(String name, String value) {
         sawByte();
@@ -363,25 +439,55 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
         if (chunks.isEmpty()) {
             return;
         }
-        StreamingMessage snapshot = null;
         boolean allFinished;
         synchronized (lock) {
             if (finished) {
                 return;
             }
-            for (StreamChunk chunk : chunks) {
-                if (observed) {
-                    countChunk(chunk);
+            ChatStream outer = enterCallbacks();
+            try {
+                for (int i = 0; i < chunks.size(); i++) { // indexed: no iterator per event
+                    StreamChunk chunk = chunks.get(i);
+                    if (observed) {
+                        countChunk(chunk);
+                    }
+                    listener.onChunk(chunk);
+                    accumulator.apply(chunk);
                 }
-                listener.onChunk(chunk);
-                snapshot = accumulator.accept(chunk);
+                allFinished = accumulator.allChoicesFinished();
+                if (allFinished && graceTimer == null) {
+                    graceTimer = settings.transport().scheduler().schedule(() -> finish(ChunkAccumulator::complete),
+                            settings.completionGrace().toNanos(), TimeUnit.NANOSECONDS);
+                }
+                if (listener.wantsSnapshots()) {
+                    listener.onSnapshot(accumulator.snapshot());
+                }
+            } finally {
+                CALLING.set(outer);
             }
-            allFinished = accumulator.allChoicesFinished();
-            if (allFinished && graceTimer == null) {
-                graceTimer = settings.transport().scheduler().schedule(() -> finish(ChunkAccumulator::complete),
-                        settings.completionGrace().toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * Hands the current snapshot to {@code to} under the stream's lock (so in order with the
+     * snapshots the stream publishes itself), unless the stream has ended.
+     *
+     * @param to receives the snapshot
+     */
+    void currentSnapshot(java.util.function.Consumer<StreamingMessage> to) {
+        ChatStream calling = CALLING.get();
+        if (calling != null && calling != this) {
+            return; // inside another stream's callbacks: see snapshotIfSafe()
+        }
+        synchronized (lock) {
+            if (!finished) {
+                ChatStream outer = enterCallbacks();
+                try {
+                    to.accept(accumulator.snapshot());
+                } finally {
+                    CALLING.set(outer);
+                }
             }
-            listener.onSnapshot(snapshot);
         }
     }
 
@@ -435,8 +541,13 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
                 deadlineTimer.cancel(false);
             }
             c = call;
-            listener.onSnapshot(message);
-            listener.onEnd(message);
+            ChatStream outer = enterCallbacks();
+            try {
+                listener.onSnapshot(message);
+                listener.onEnd(message);
+            } finally {
+                CALLING.set(outer);
+            }
         }
         metrics.end(messageId, message.failure());
         if (c != null) {

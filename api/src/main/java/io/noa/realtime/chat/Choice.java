@@ -221,4 +221,14 @@ public final class Choice {
             return new Choice(this);
         }
     }
+
+    // ---- raw fields for the accumulator (same package): no Optional per chunk
+
+    Delta deltaOrNull() {
+        return delta;
+    }
+
+    String finishReasonOrNull() {
+        return finishReason;
+    }
 }

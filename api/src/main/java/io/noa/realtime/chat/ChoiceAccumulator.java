@@ -51,36 +51,40 @@ final class ChoiceAccumulator {
     void apply(Choice c) {
         snapshot = null;
         // plain null checks instead of Optional.ifPresent: no lambda per chunk
-        Delta d = c.delta().orElse(null);
+        Delta d = c.deltaOrNull();
         if (d != null) {
             applyDelta(d);
         }
-        String f = c.finishReason().orElse(null);
+        String f = c.finishReasonOrNull();
         if (f != null) {
             rawFinish = f;
         }
-        for (JsonNode t : c.logprobs()) {
+        // indexed loops: no iterator per chunk (the lists are almost always empty)
+        List<JsonNode> lp = c.logprobs();
+        for (int i = 0; i < lp.size(); i++) {
             budget.charge(ITEM_COST);
-            logprobs.add(t);
+            logprobs.add(lp.get(i));
         }
-        for (JsonNode t : c.refusalLogprobs()) {
+        List<JsonNode> rlp = c.refusalLogprobs();
+        for (int i = 0; i < rlp.size(); i++) {
             budget.charge(ITEM_COST);
-            refusalLogprobs.add(t);
+            refusalLogprobs.add(rlp.get(i));
         }
         ChunkAccumulator.mergeExtras(extras, c.extras());
     }
 
     private void applyDelta(Delta d) {
         if (rawRole == null) {
-            rawRole = d.rawRole().orElse(null);
+            rawRole = d.rawRoleOrNull();
         }
-        appendIfPresent(content, d.content().orElse(null));
-        appendIfPresent(reasoning, d.reasoning().orElse(null));
-        appendIfPresent(refusal, d.refusal().orElse(null));
-        for (ToolCall fragment : d.toolCalls()) {
-            applyToolCall(fragment);
+        appendIfPresent(content, d.contentOrNull());
+        appendIfPresent(reasoning, d.reasoningOrNull());
+        appendIfPresent(refusal, d.refusalOrNull());
+        List<ToolCall> fragments = d.toolCalls();
+        for (int i = 0; i < fragments.size(); i++) {
+            applyToolCall(fragments.get(i));
         }
-        ToolCall f = d.functionCall().orElse(null);
+        ToolCall f = d.functionCallOrNull();
         if (f != null) {
             if (functionCall == null) {
                 budget.charge(ITEM_COST);
@@ -88,9 +92,10 @@ final class ChoiceAccumulator {
             }
             merge(functionCall, f);
         }
-        for (JsonNode a : d.annotations()) {
+        List<JsonNode> notes = d.annotations();
+        for (int i = 0; i < notes.size(); i++) {
             budget.charge(ITEM_COST);
-            annotations.add(a);
+            annotations.add(notes.get(i));
         }
         ChunkAccumulator.mergeExtras(extras, d.extras());
     }

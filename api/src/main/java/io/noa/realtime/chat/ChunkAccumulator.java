@@ -103,9 +103,22 @@ public final class ChunkAccumulator {
      * @throws LimitExceededException if the message grows beyond {@code maxMessageChars}
      */
     public StreamingMessage accept(StreamChunk chunk) {
+        apply(chunk);
+        return snapshot();
+    }
+
+    /**
+     * Applies one chunk without building a snapshot: the chat stream's path when nobody wants a
+     * snapshot per chunk ({@link #snapshot()} builds one later, on demand).
+     *
+     * @param chunk the decoded chunk
+     * @throws LimitExceededException if the message grows beyond {@code maxMessageChars}
+     */
+    void apply(StreamChunk chunk) {
         Objects.requireNonNull(chunk, "chunk");
         if (state != StreamingMessage.State.STREAMING) {
-            return afterEnd(chunk);
+            afterEnd(chunk);
+            return;
         }
         snapshot = null;
         chunkCount++;
@@ -135,20 +148,18 @@ public final class ChunkAccumulator {
             error = chunk.error().get();
             state = StreamingMessage.State.ERROR;
         }
-        return snapshot();
     }
 
     /**
      * After an error chunk, a later usage is still kept (servers report what the failed request
      * cost after the error); content and everything else stays dropped.
      */
-    private StreamingMessage afterEnd(StreamChunk chunk) {
+    private void afterEnd(StreamChunk chunk) {
         Usage u = chunk.usage().orElse(null);
         if (u != null && state == StreamingMessage.State.ERROR && error != null && failure == null && !ended) {
             usage = u;
             snapshot = null;
         }
-        return snapshot();
     }
 
     private void acceptMeta(StreamChunk chunk) {
@@ -180,6 +191,9 @@ public final class ChunkAccumulator {
 
     /** Later values win, except that {@code null} and empty objects or arrays never replace a value. */
     static void mergeExtras(Map<String, JsonNode> into, Map<String, JsonNode> from) {
+        if (from.isEmpty()) {
+            return; // the usual case: no entry-set iterator per chunk
+        }
         for (Map.Entry<String, JsonNode> e : from.entrySet()) {
             JsonNode v = e.getValue();
             boolean empty = v.isNull() || (v.isContainerNode() && v.isEmpty());
@@ -199,6 +213,9 @@ public final class ChunkAccumulator {
     public boolean allChoicesFinished() {
         if (choices.isEmpty()) {
             return false;
+        }
+        if (choices.size() == 1) {
+            return first.isFinished(); // the common case: no iterator per event
         }
         for (ChoiceAccumulator c : choices.values()) {
             if (!c.isFinished()) {

@@ -2,6 +2,7 @@ package io.noa.realtime.chat;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import io.noa.realtime.StreamFormatException;
+import io.noa.realtime.internal.Utf8;
 import java.util.List;
 import java.util.Objects;
 
@@ -61,6 +62,41 @@ public interface ChunkDecoder {
      *     excerpt of the data
      */
     List<StreamChunk> decode(String eventName, String data);
+
+    /**
+     * {@link #isEndOfStream(String, String)} for data still as UTF-8 bytes, as a chat stream
+     * reads it. The default decodes the bytes (invalid sequences become U+FFFD) and calls
+     * {@link #isEndOfStream(String, String)}; a decoder overrides it to spare that {@code String}.
+     * An override MUST answer exactly as the {@code String} method would for the decoded text.
+     *
+     * @param eventName the SSE event name ({@code "message"} when the event had none)
+     * @param data the array holding the data; valid only during this call, never to be written
+     * @param offset where the data starts
+     * @param length the data's length in bytes
+     * @return {@code true} for the terminal sentinel
+     */
+    default boolean isEndOfStream(String eventName, byte[] data, int offset, int length) {
+        return isEndOfStream(eventName, Utf8.decode(data, offset, length));
+    }
+
+    /**
+     * {@link #decode(String, String)} for data still as UTF-8 bytes: the path a chat stream
+     * takes for every event, so that a decoder that reads bytes (the OpenAI one does, with a
+     * Jackson parser reused across events) creates no {@code String} for the event. The default
+     * decodes the bytes (invalid sequences become U+FFFD) and calls
+     * {@link #decode(String, String)}. An override MUST give the same chunks, and throw the same
+     * exceptions, as the {@code String} method would for the decoded text.
+     *
+     * @param eventName the SSE event name, {@code "message"} (or {@code null}) when the event had none
+     * @param data the array holding the data; valid only during this call, never to be kept or written
+     * @param offset where the data starts
+     * @param length the data's length in bytes
+     * @return the chunks, in order; never {@code null}
+     * @throws StreamFormatException if the data of a chat event is not JSON
+     */
+    default List<StreamChunk> decode(String eventName, byte[] data, int offset, int length) {
+        return decode(eventName, Utf8.decode(data, offset, length));
+    }
 
     /**
      * Decodes an SSE field line the SSE parser does not know. Older llama.cpp servers report errors in

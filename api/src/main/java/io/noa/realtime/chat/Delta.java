@@ -317,4 +317,26 @@ public final class Delta {
             return new Delta(this);
         }
     }
+
+    // ---- raw fields for the accumulator (same package): no Optional per chunk
+
+    String rawRoleOrNull() {
+        return rawRole;
+    }
+
+    String contentOrNull() {
+        return content;
+    }
+
+    String reasoningOrNull() {
+        return reasoning;
+    }
+
+    String refusalOrNull() {
+        return refusal;
+    }
+
+    ToolCall functionCallOrNull() {
+        return functionCall;
+    }
 }

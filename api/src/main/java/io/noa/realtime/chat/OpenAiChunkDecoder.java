@@ -14,6 +14,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.noa.realtime.ErrorDetail;
 import io.noa.realtime.StreamFormatException;
+import io.noa.realtime.internal.Utf8;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,18 +23,25 @@ import java.util.Map;
 
 /**
  * The OpenAI {@code chat.completion.chunk} decoder. Reads token by token with Jackson's streaming
- * parser; only unknown fields are read as trees (into extras). Stateless and thread-safe.
+ * parser; only unknown fields are read as trees (into extras). Thread-safe; its only state is the
+ * last values of the repeated fields ({@link RepeatedText}) and, per thread, the byte path's
+ * reused parser.
  */
 final class OpenAiChunkDecoder implements ChunkDecoder {
     static final OpenAiChunkDecoder DEFAULT = new OpenAiChunkDecoder(new JsonFactory());
 
     private static final String DONE = "[DONE]";
 
+    private static final byte[] DONE_BYTES = DONE.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     private final JsonFactory factory;
     private final RepeatedText repeated = new RepeatedText();
+    /** The byte path's parser, one per thread that decodes (in practice the transport's I/O threads). */
+    private final ThreadLocal<ReusedJsonParser> parsers;
 
     OpenAiChunkDecoder(JsonFactory factory) {
         this.factory = factory;
+        this.parsers = ThreadLocal.withInitial(() -> new ReusedJsonParser(factory));
     }
 
     @Override
@@ -87,6 +95,108 @@ final class OpenAiChunkDecoder implements ChunkDecoder {
             throw new StreamFormatException("chat stream data is not valid JSON (" + e.getOriginalMessage() + ")", data);
         } catch (IOException e) {
             throw new StreamFormatException("chat stream data could not be read (" + e.getMessage() + ")", data);
+        }
+    }
+
+    @Override
+    public boolean isEndOfStream(String eventName, byte[] data, int offset, int length) {
+        java.util.Objects.checkFromIndexSize(offset, length, data.length);
+        int from = offset;
+        int to = offset + length;
+        while (from < to && Utf8Bytes.isAsciiWhitespace(data[from])) {
+            from++;
+        }
+        while (to > from && Utf8Bytes.isAsciiWhitespace(data[to - 1])) {
+            to--;
+        }
+        if (from < to && (data[from] < 0 || data[to - 1] < 0)) {
+            // non-ASCII at an end: maybe Unicode white space, which String.strip() removes too
+            return isEndOfStream(eventName, Utf8.decode(data, offset, length));
+        }
+        if (to - from != DONE_BYTES.length) {
+            return false;
+        }
+        for (int i = 0; i < DONE_BYTES.length; i++) {
+            if (data[from + i] != DONE_BYTES[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The byte path: the event's JSON objects are read from the bytes in place by a parser this
+     * thread keeps for many events ({@link ReusedJsonParser}). Anything unusual (an error event,
+     * data that is not a JSON object, malformed UTF-8, invalid or cut JSON, a parser in use further
+     * up the stack) is decoded again from the {@code String}, so results and errors are exactly
+     * those of {@link #decode(String, String)}.
+     */
+    @Override
+    public List<StreamChunk> decode(String eventName, byte[] data, int offset, int length) {
+        java.util.Objects.checkFromIndexSize(offset, length, data.length);
+        boolean message = eventName == null || eventName.isEmpty() || "message".equals(eventName);
+        if (!message && !"error".equals(eventName)) {
+            return List.of(); // ping and other named events are not part of a chat stream
+        }
+        int end = offset + length;
+        int start = Utf8Bytes.skipJsonWhitespace(data, offset, end);
+        if (!message || start == end || data[start] != '{' || !Utf8Bytes.isWellFormed(data, start, end)) {
+            return decode(eventName, Utf8.decode(data, offset, length));
+        }
+        ReusedJsonParser reader = parsers.get();
+        if (!reader.acquire()) {
+            return decode(eventName, Utf8.decode(data, offset, length));
+        }
+        try {
+            List<StreamChunk> chunks = readObjects(reader, data, start, end);
+            if (chunks != null) {
+                return chunks;
+            }
+        } catch (IOException | RuntimeException e) {
+            reader.discard(); // the String path below reports what was wrong
+        } finally {
+            reader.release();
+        }
+        return decode(eventName, Utf8.decode(data, offset, length));
+    }
+
+    /** The chunks of one event's objects, or {@code null} if the data is not only objects. */
+    private List<StreamChunk> readObjects(ReusedJsonParser reader, byte[] data, int start, int end) throws IOException {
+        JsonParser p = reader.begin(data, start, end);
+        StreamChunk first = null;
+        List<StreamChunk> out = null;
+        while (true) {
+            if (reader.nextRootToken() != JsonToken.START_OBJECT) {
+                reader.discard();
+                return null;
+            }
+            StreamChunk chunk = readChunk(p, false);
+            if (p.currentToken() != JsonToken.END_OBJECT) {
+                reader.discard();
+                return null;
+            }
+            if (first == null) {
+                first = chunk;
+            } else {
+                if (out == null) {
+                    out = new ArrayList<>(4);
+                    out.add(first);
+                }
+                out.add(chunk);
+            }
+            int unread = reader.unread();
+            int next = Utf8Bytes.skipJsonWhitespace(data, end - unread, end);
+            if (next == end) {
+                if (unread > 0 && reader.nextRootToken() != JsonToken.NOT_AVAILABLE) {
+                    reader.discard();
+                    return null;
+                }
+                return out != null ? out : List.of(first);
+            }
+            if (data[next] != '{') {
+                reader.discard();
+                return null;
+            }
         }
     }
 

@@ -174,6 +174,11 @@ public final class StreamingChat implements AutoCloseable {
             }
 
             @Override
+            public boolean wantsSnapshots() {
+                return !listeners.isEmpty(); // messages() and message(id) build theirs on demand
+            }
+
+            @Override
             public void onEnd(StreamingMessage message) {
                 active.remove(message.id());
                 retire(message.id());
@@ -261,6 +266,11 @@ public final class StreamingChat implements AutoCloseable {
                 public void onSnapshot(StreamingMessage message) {}
 
                 @Override
+                public boolean wantsSnapshots() {
+                    return false; // chunks only: no snapshot per event
+                }
+
+                @Override
                 public void onEnd(StreamingMessage message) {
                     publishing.remove(holder[0]);
                     switch (message.state()) {
@@ -296,8 +306,31 @@ public final class StreamingChat implements AutoCloseable {
      * @return an immutable, ordered snapshot
      */
     public Map<String, StreamingMessage> messages() {
+        LinkedHashMap<String, StreamingMessage> copy;
         synchronized (lock) {
-            return Collections.unmodifiableMap(new LinkedHashMap<>(messages));
+            copy = new LinkedHashMap<>(messages);
+        }
+        // streaming messages are snapshotted now (outside the chat's lock: the order is stream, then chat)
+        for (Map.Entry<String, StreamingMessage> e : copy.entrySet()) {
+            if (e.getValue().isStreaming()) {
+                e.setValue(live(e.getKey(), e.getValue()));
+            }
+        }
+        return Collections.unmodifiableMap(copy);
+    }
+
+    /** The current snapshot of a message that was streaming when last recorded. */
+    private StreamingMessage live(String id, StreamingMessage recorded) {
+        ChatStream s = active.get(id);
+        StreamingMessage now = s == null ? null : s.snapshotIfSafe();
+        if (now != null) {
+            return now;
+        }
+        // it ended meanwhile (its final snapshot was recorded), or this thread is inside the
+        // callbacks of another stream, where waiting for this stream's lock could deadlock
+        synchronized (lock) {
+            StreamingMessage m = messages.get(id);
+            return m != null ? m : recorded;
         }
     }
 
@@ -308,9 +341,11 @@ public final class StreamingChat implements AutoCloseable {
      * @return the snapshot, if the id is known
      */
     public Optional<StreamingMessage> message(String id) {
+        StreamingMessage m;
         synchronized (lock) {
-            return Optional.ofNullable(messages.get(Objects.requireNonNull(id, "id")));
+            m = messages.get(Objects.requireNonNull(id, "id"));
         }
+        return Optional.ofNullable(m != null && m.isStreaming() ? live(id, m) : m);
     }
 
     /**
@@ -331,6 +366,17 @@ public final class StreamingChat implements AutoCloseable {
     /**
      * Receives every new snapshot of every message.
      *
+     * <p><b>What each way of following a message costs.</b> While at least one {@code onUpdate}
+     * listener is registered (this one or the coalescing one below), every event of every message
+     * sent with {@link #send} builds a {@link StreamingMessage} snapshot: a small object graph per
+     * event (the texts are shared, never copied). Without one, chunks are folded into the message
+     * with no snapshot, and {@link #messages()}, {@link #message(String)} and
+     * {@link ChatCall#snapshot()} build a snapshot when called; {@link ChatCall#result()} costs
+     * only the final one; {@link ChatCall#updates()} costs a snapshot per event while it has a
+     * subscriber; {@link #stream(ChatRequest)} never builds one. (Called from inside a callback of
+     * another message, on its I/O thread, {@code messages()} shows such a message as of its last
+     * recorded snapshot rather than wait for its stream.)
+     *
      * @param listener the listener
      * @return closing it removes the listener
      */
@@ -343,7 +389,8 @@ public final class StreamingChat implements AutoCloseable {
     /**
      * Receives at most one snapshot per {@code minInterval} per message (the latest one), for UIs
      * that should not re-render on every token; the final snapshot of each message is always
-     * delivered, at once.
+     * delivered, at once. It still costs a snapshot per event (the latest must be at hand when the
+     * interval ends), but the listener runs at most once per interval.
      *
      * @param minInterval the shortest time between two updates of one message
      * @param listener the listener

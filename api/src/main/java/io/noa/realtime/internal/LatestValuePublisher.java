@@ -120,6 +120,15 @@ public final class LatestValuePublisher<T> implements Flow.Publisher<T> {
     }
 
     /**
+     * Whether anyone is subscribed now (and not yet completed or cancelled). Lock-free.
+     *
+     * @return true while at least one subscriber follows
+     */
+    public boolean hasSubscribers() {
+        return !slots.isEmpty();
+    }
+
+    /**
      * Whether {@link #complete} was called.
      *
      * @return true once completed

@@ -1,6 +1,7 @@
 package io.noa.realtime.sse;
 
 import io.noa.realtime.LimitExceededException;
+import io.noa.realtime.internal.Utf8;
 import java.util.Arrays;
 
 /**
@@ -164,11 +165,13 @@ final class EventAssembler {
             typeLen = 0;
             return;
         }
-        String text = Utf8.decode(data, 0, dataLen - 1);
+        int length = dataLen - 1;
         String eventType = typeName();
         dataLen = 0;
         typeLen = 0;
-        handler.onEvent(SseEvent.trusted(id, eventType, text));
+        // the data stays in this buffer until the next line arrives, which cannot happen during
+        // the call: the handler must not feed this parser
+        handler.onEventBytes(id, eventType, data, 0, length);
     }
 
     private String typeName() {

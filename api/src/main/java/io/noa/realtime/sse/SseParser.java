@@ -1,6 +1,7 @@
 package io.noa.realtime.sse;
 
 import io.noa.realtime.LimitExceededException;
+import io.noa.realtime.internal.Utf8;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.Optional;
@@ -63,6 +64,25 @@ public final class SseParser {
          * @param event the event
          */
         void onEvent(SseEvent event);
+
+        /**
+         * An event was dispatched, its data still as UTF-8 bytes: the parser calls this method
+         * for every event, and the default decodes the data (invalid sequences become U+FFFD)
+         * and calls {@link #onEvent(SseEvent)}. A handler that can read bytes (such as a chat
+         * stream decoding JSON) overrides it and saves the {@code String} per event.
+         *
+         * <p>The array is the parser's own buffer: it is valid only during this call and MUST
+         * NOT be kept or written; copy what is needed.
+         *
+         * @param id the last event id in force, or {@code null}
+         * @param type the event type, {@code "message"} when the event had none
+         * @param data the array holding the data (lines joined with {@code \n}, no trailing one)
+         * @param offset where the data starts
+         * @param length the data's length in bytes
+         */
+        default void onEventBytes(String id, String type, byte[] data, int offset, int length) {
+            onEvent(SseEvent.trusted(id, type, Utf8.decode(data, offset, length)));
+        }
 
         /**
          * A comment line ({@code ":" text}), e.g. a heartbeat. Useful as a liveness signal.

@@ -133,6 +133,61 @@ public abstract class StreamingChatContract extends TransportContractSupport {
     }
 
     /**
+     * Contract: with no {@code onUpdate} listener (so snapshots are built on demand), the
+     * callbacks of one message may read every other message while all stream at once — through
+     * {@code messages()}, {@code message(id)} and {@code ChatCall.snapshot()} — without a
+     * deadlock between the streams' locks, and every message ends complete.
+     */
+    @Test
+    public void readingOtherMessagesFromInsideCallbacksNeverDeadlocks() {
+        try (MockInferenceServer server = MockInferenceServer.start();
+                StreamingChat chat = chat(server.chatUri()).build()) {
+            String[] tokens = tokens(200);
+            int n = 8;
+            for (int i = 0; i < n; i++) {
+                server.enqueue(MockResponse.chatTokens(tokens).withTokenDelay(Duration.ofMillis(1)));
+            }
+            List<io.noa.realtime.chat.ChatCall> calls = new CopyOnWriteArrayList<>();
+            List<CompletableFuture<StreamingMessage>> results = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                io.noa.realtime.chat.ChatCall call = chat.send(ChatRequest.builder()
+                        .messages(List.of(Message.user("q" + i))).build());
+                calls.add(call);
+                results.add(call.result());
+                call.updates().subscribe(new Flow.Subscriber<>() {
+                    @Override
+                    public void onSubscribe(Flow.Subscription s) {
+                        s.request(Long.MAX_VALUE);
+                    }
+
+                    @Override
+                    public void onNext(StreamingMessage item) {
+                        assertThat(chat.messages()).isNotEmpty();
+                        for (io.noa.realtime.chat.ChatCall other : calls) {
+                            assertThat(chat.message(other.id())).isPresent();
+                            assertThat(other.snapshot()).isNotNull();
+                        }
+                    }
+
+                    @Override
+                    public void onError(Throwable throwable) {}
+
+                    @Override
+                    public void onComplete() {}
+                });
+            }
+            for (CompletableFuture<StreamingMessage> r : results) {
+                StreamingMessage m = r.orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
+                assertThat(m.state()).isEqualTo(StreamingMessage.State.COMPLETED);
+                assertThat(m.content()).isEqualTo(String.join("", tokens));
+            }
+            for (io.noa.realtime.chat.ChatCall call : calls) {
+                assertThat(chat.message(call.id()).orElseThrow().content()).isEqualTo(String.join("", tokens));
+            }
+        }
+    }
+
+    /**
      * Contract: a stream that ended normally is never requested again, and a stream cut after
      * its first byte is reported (TRUNCATED or ERROR), not silently retried.
      *

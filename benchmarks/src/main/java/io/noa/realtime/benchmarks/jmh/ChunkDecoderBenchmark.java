@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.noa.realtime.benchmarks.OpenAiStream;
 import io.noa.realtime.chat.ChunkDecoder;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -41,6 +42,7 @@ public class ChunkDecoderBenchmark {
     private final JsonFactory factory = new JsonFactory();
     private final ObjectMapper mapper = new ObjectMapper();
     private String[] payloads;
+    private byte[][] payloadBytes;
 
     /** Creates the benchmark state (JMH). */
     public ChunkDecoderBenchmark() {}
@@ -52,6 +54,45 @@ public class ChunkDecoderBenchmark {
         payloads = new String[EVENTS];
         for (int i = 0; i < EVENTS; i++) {
             payloads[i] = Pipelines.payload(stream, i);
+        }
+        payloadBytes = new byte[EVENTS][];
+        for (int i = 0; i < EVENTS; i++) {
+            payloadBytes[i] = payloads[i].getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * Decodes every payload once from its UTF-8 bytes, as the SDK's chat stream does
+     * ({@code decode(event, bytes, offset, length)}: one byte-feeder parser reused for every event).
+     *
+     * @param bh receives the chunks
+     */
+    @Benchmark
+    @OperationsPerInvocation(EVENTS)
+    public void decodeBytes(Blackhole bh) {
+        for (byte[] p : payloadBytes) {
+            bh.consume(decoder.decode("message", p, 0, p.length));
+        }
+    }
+
+    /**
+     * Baseline of the byte path: a Jackson parser per payload over its bytes (the alternative to a
+     * reused parser), every token walked, every string value read.
+     *
+     * @param bh receives the strings
+     * @throws IOException never (valid JSON)
+     */
+    @Benchmark
+    @OperationsPerInvocation(EVENTS)
+    public void jacksonBytesTokens(Blackhole bh) throws IOException {
+        for (byte[] p : payloadBytes) {
+            try (JsonParser parser = factory.createParser(p)) {
+                for (JsonToken t = parser.nextToken(); t != null; t = parser.nextToken()) {
+                    if (t == JsonToken.VALUE_STRING) {
+                        bh.consume(parser.getText());
+                    }
+                }
+            }
         }
     }
 

@@ -119,6 +119,14 @@ public final class JmhReport {
                 "shape=COMPACT", "ChunkDecoder (compact) vs Jackson readTree");
         ratio(out, results, "ChunkDecoderBenchmark.decode", "shape=COMPACT", "ChunkDecoderBenchmark.jacksonTokens",
                 "shape=COMPACT", "ChunkDecoder (compact) vs Jackson's bare token walk (the floor of any Jackson decoder)");
+        ratio(out, results, "ChunkDecoderBenchmark.decodeBytes", "shape=COMPACT", "ChunkDecoderBenchmark.jacksonTree",
+                "shape=COMPACT", "ChunkDecoder byte path (compact, the chat stream's path) vs Jackson readTree");
+        ratio(out, results, "ChunkDecoderBenchmark.decodeBytes", "shape=COMPACT", "ChunkDecoderBenchmark.jacksonTokens",
+                "shape=COMPACT", "ChunkDecoder byte path (compact) vs Jackson's bare token walk over a String");
+        ratio(out, results, "ChunkDecoderBenchmark.decodeBytes", "shape=COMPACT",
+                "ChunkDecoderBenchmark.jacksonBytesTokens", "shape=COMPACT",
+                "ChunkDecoder byte path (compact, reused byte-feeder parser) vs a new Jackson parser per event over the"
+                        + " bytes, bare token walk");
         return out.length() == 0 ? "" : "\n" + out;
     }
 

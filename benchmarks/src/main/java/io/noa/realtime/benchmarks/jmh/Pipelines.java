@@ -113,6 +113,21 @@ public final class Pipelines {
             accumulator = new ChunkAccumulator(messageId);
         }
 
+        /** The SDK's chat path: the event's bytes straight to the decoder, no String per event. */
+        @Override
+        public void onEventBytes(String id, String type, byte[] data, int offset, int length) {
+            events++;
+            if (decoder.isEndOfStream(type, data, offset, length)) {
+                last = accumulator.complete();
+                return;
+            }
+            List<StreamChunk> chunks = decoder.decode(type, data, offset, length);
+            for (int i = 0; i < chunks.size(); i++) {
+                last = accumulator.accept(chunks.get(i));
+            }
+            allFinished = accumulator.allChoicesFinished();
+        }
+
         @Override
         public void onEvent(SseEvent event) {
             events++;

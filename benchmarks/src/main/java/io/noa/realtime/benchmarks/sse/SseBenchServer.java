@@ -41,6 +41,10 @@ import java.util.concurrent.TimeUnit;
  * {@code 200 text/event-stream} and the whole {@link OpenAiStream}, chunked, then ends the
  * response (and closes the connection if the request asked for {@code Connection: close}).
  *
+ * <p>In the token-stream mode ({@code flushPerEvent}) every event goes out as its own HTTP chunk
+ * with a flush, the way an LLM server writes one chunk per token: the client then pays a read (and
+ * its wake-ups) for every event or few events, which is where real streams spend their time.
+ *
  * <p>It must never be the bottleneck: the body is pre-built into a few large direct buffers of
  * whole events (about 64 KB each, so no event straddles an HTTP chunk) that are written again and
  * again without copying, as fast as the client reads (flow control by the channel's writability).
@@ -55,7 +59,10 @@ final class SseBenchServer implements AutoCloseable {
     private static final int CYCLES_PER_BLOCK = 8;
 
     private final OpenAiStream stream;
+    private final boolean flushPerEvent;
     private final List<ByteBuf> chunks = new ArrayList<>();
+    /** Per pre-built chunk: the offsets of its events (and its end), for the token-stream mode. */
+    private final List<int[]> eventOffsets = new ArrayList<>();
     private final EventLoopGroup group;
     private final Channel serverChannel;
 
@@ -66,7 +73,21 @@ final class SseBenchServer implements AutoCloseable {
      * @throws InterruptedException if interrupted while binding
      */
     SseBenchServer(OpenAiStream stream) throws InterruptedException {
+        this(stream, false);
+    }
+
+    /**
+     * Starts a server streaming {@code stream} on an ephemeral port of 127.0.0.1.
+     *
+     * @param stream what every response carries
+     * @param flushPerEvent the token-stream mode: every event is its own HTTP chunk, flushed at once
+     *     (one small write per event, as an LLM server writes one chunk per token), instead of
+     *     ~69 KB chunks of whole events
+     * @throws InterruptedException if interrupted while binding
+     */
+    SseBenchServer(OpenAiStream stream, boolean flushPerEvent) throws InterruptedException {
         this.stream = stream;
+        this.flushPerEvent = flushPerEvent;
         buildChunks();
         group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(THREAD_PREFIX, true),
                 NioIoHandler.newFactory());
@@ -101,19 +122,25 @@ final class SseBenchServer implements AutoCloseable {
         offsets[blockEvents] = block.size();
         ByteBuf shared = direct(block.toByteArray());
 
-        chunks.add(direct(stream.event(0)));
+        byte[] head = stream.event(0);
+        chunks.add(direct(head));
+        eventOffsets.add(new int[] {0, head.length});
         int middle = events - 2;
         for (int q = middle / blockEvents; q > 0; q--) {
             chunks.add(shared);
+            eventOffsets.add(offsets);
         }
         int rest = middle % blockEvents;
         if (rest > 0) {
             chunks.add(Unpooled.unreleasableBuffer(shared.slice(0, offsets[rest])));
+            eventOffsets.add(java.util.Arrays.copyOf(offsets, rest + 1));
         }
         ByteArrayOutputStream tail = new ByteArrayOutputStream();
-        tail.writeBytes(stream.event(events - 1));
+        byte[] last = stream.event(events - 1);
+        tail.writeBytes(last);
         tail.writeBytes(stream.event(events));
         chunks.add(direct(tail.toByteArray()));
+        eventOffsets.add(new int[] {0, last.length, tail.size()});
     }
 
     private static int tokenCycle() {
@@ -185,6 +212,7 @@ final class SseBenchServer implements AutoCloseable {
     private final class StreamHandler extends ChannelInboundHandlerAdapter {
         private boolean keepAlive;
         private int next = -1; // -1: no response in progress
+        private int nextEvent; // token-stream mode: the next event inside chunk 'next'
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -203,6 +231,7 @@ final class SseBenchServer implements AutoCloseable {
                     }
                     ctx.write(head);
                     next = 0;
+                    nextEvent = 0;
                     writeMore(ctx);
                 }
             } finally {
@@ -220,6 +249,17 @@ final class SseBenchServer implements AutoCloseable {
 
         private void writeMore(ChannelHandlerContext ctx) {
             Channel ch = ctx.channel();
+            if (flushPerEvent) {
+                while (next < chunks.size() && ch.isWritable()) {
+                    int[] at = eventOffsets.get(next);
+                    ByteBuf event = chunks.get(next).slice(at[nextEvent], at[nextEvent + 1] - at[nextEvent]);
+                    if (++nextEvent == at.length - 1) {
+                        next++;
+                        nextEvent = 0;
+                    }
+                    ctx.writeAndFlush(new DefaultHttpContent(event));
+                }
+            }
             while (next < chunks.size() && ch.isWritable()) {
                 ctx.write(new DefaultHttpContent(chunks.get(next++).duplicate()));
             }

@@ -33,11 +33,12 @@ import reactor.netty.http.client.HttpClient;
  *
  * <pre>
  * java -Xmx1g -cp benchmarks/target/benchmarks.jar io.noa.realtime.benchmarks.sse.SseSideBySide \
- *     [--quick] [--events N] [--rounds R] [--warmup W] [--clients id,id,...] [--readme benchmarks/README.md]
+ *     [--quick] [--token-stream] [--events N] [--rounds R] [--warmup W] [--clients id,id,...] [--readme benchmarks/README.md]
  * </pre>
  *
  * <p>Client ids: {@code raw}, {@code noa-jdk}, {@code noa-netty}, {@code okhttp-sse}, {@code ld},
- * {@code reactor} (parse-only), {@code noa-jdk-full}, {@code noa-netty-full},
+ * {@code reactor} (parse-only), {@code noa-jdk-full}, {@code noa-netty-full}, {@code noa-jdk-result},
+ * {@code noa-netty-result},
  * {@code okhttp-sse-full}, {@code ld-full}, {@code reactor-full} (full pipeline). Every client
  * checks its event count (and the full ones their accumulated text); a client that fails is
  * reported as an error, never as a figure, and makes the run fail after the report.
@@ -50,7 +51,7 @@ public final class SseSideBySide {
     /**
      * Runs the harness.
      *
-     * @param args {@code [--quick] [--events N] [--rounds R] [--warmup W] [--clients ids] [--readme PATH]}
+     * @param args {@code [--quick] [--token-stream] [--events N] [--rounds R] [--warmup W] [--clients ids] [--readme PATH]}
      * @throws Exception if the server cannot start, the README cannot be written, or a client failed
      */
     public static void main(String[] args) throws Exception {
@@ -61,8 +62,9 @@ public final class SseSideBySide {
         System.out.print(section);
         Path readme = Report.readmeArgument(args);
         if (readme != null) {
-            Report.updateReadme(readme, "sse", section);
-            System.out.println("Updated section 'sse' of " + readme);
+            String name = settings.tokenStream() ? "sse-token" : "sse";
+            Report.updateReadme(readme, name, section);
+            System.out.println("Updated section '" + name + "' of " + readme);
         }
         if (!outcome.errors.isEmpty()) {
             throw new IllegalStateException("Clients failed: " + outcome.errors);
@@ -70,17 +72,26 @@ public final class SseSideBySide {
     }
 
     /** What to run. */
-    record Settings(int events, int rounds, int warmups, Set<String> only) {
+    record Settings(int events, int rounds, int warmups, Set<String> only, boolean tokenStream) {
+        Settings(int events, int rounds, int warmups, Set<String> only) {
+            this(events, rounds, warmups, only, false);
+        }
+
         static Settings parse(String[] args) {
-            int events = 1_000_000;
+            int events = -1;
             int rounds = 5;
             int warmups = 1;
+            boolean quick = false;
+            boolean tokenStream = false;
             Set<String> only = Set.of();
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--quick":
-                        events = 200_000;
+                        quick = true;
                         rounds = 3;
+                        break;
+                    case "--token-stream":
+                        tokenStream = true;
                         break;
                     case "--events":
                         events = Integer.parseInt(value(args, ++i));
@@ -98,14 +109,18 @@ public final class SseSideBySide {
                         value(args, ++i);
                         break;
                     default:
-                        throw new IllegalArgumentException("Unknown argument " + args[i] + "; use [--quick] [--events N]"
-                                + " [--rounds R] [--warmup W] [--clients id,...] [--readme PATH]");
+                        throw new IllegalArgumentException("Unknown argument " + args[i] + "; use [--quick] [--token-stream]"
+                                + " [--events N] [--rounds R] [--warmup W] [--clients id,...] [--readme PATH]");
                 }
+            }
+            if (events == -1) {
+                // a flush per event costs every client a read per event or few: fewer events
+                events = tokenStream ? (quick ? 50_000 : 200_000) : (quick ? 200_000 : 1_000_000);
             }
             if (events < 2 || rounds < 1 || warmups < 0) {
                 throw new IllegalArgumentException("--events must be at least 2, --rounds at least 1, --warmup at least 0");
             }
-            return new Settings(events, rounds, warmups, only);
+            return new Settings(events, rounds, warmups, only, tokenStream);
         }
 
         private static String value(String[] args, int i) {
@@ -149,7 +164,10 @@ public final class SseSideBySide {
                     .append(". Command: `").append(command).append("`\n\n");
             out.append(Report.num(expected.chunks(), 0)).append(" chat chunks + `[DONE]` per read (")
                     .append(Report.num(expected.bytes() / 1e6, 1)).append(" MB, ")
-                    .append(Report.num(streamBytesPerEvent, 1)).append(" B/event) from one local Netty server; ")
+                    .append(Report.num(streamBytesPerEvent, 1)).append(" B/event) from one local Netty server")
+                    .append(settings.tokenStream()
+                            ? " in the **token-stream mode** (every event its own HTTP chunk, flushed at once); "
+                            : " (whole events in ~69 KB HTTP chunks); ")
                     .append(settings.rounds).append(" measured round(s) after ").append(settings.warmups)
                     .append(" warm-up round(s), clients interleaved round-robin; medians over rounds. CPU and")
                     .append(" allocation are those of every thread but the server's, per SSE event.\n\n");
@@ -174,6 +192,8 @@ public final class SseSideBySide {
             out.append('\n');
             ratioTable(out, BenchClient.Kind.PARSE, "parse-only");
             ratioTable(out, BenchClient.Kind.FULL, "full pipeline");
+            cpuTable(out, BenchClient.Kind.PARSE, "parse-only");
+            cpuTable(out, BenchClient.Kind.FULL, "full pipeline");
             targets(out);
             return out.toString();
         }
@@ -211,41 +231,98 @@ public final class SseSideBySide {
             out.append(Report.table(header, rows)).append('\n');
         }
 
+        private double cpu(BenchClient c) {
+            return median(c, Sample::cpuMicrosPerEvent);
+        }
+
+        private BenchClient peer(BenchClient.Kind kind, String id) {
+            return of(kind, false).stream().filter(p -> p.id.equals(id)).findFirst().orElse(null);
+        }
+
+        /** Client CPU per event: ours ÷ the peers' (lower is better), the token-stream mode's measure. */
+        private void cpuTable(StringBuilder out, BenchClient.Kind kind, String title) {
+            List<BenchClient> ours = of(kind, true);
+            List<BenchClient> peers = of(kind, false);
+            if (ours.isEmpty() || peers.isEmpty()) {
+                return;
+            }
+            List<String> header = new ArrayList<>();
+            header.add(title + ": ours ÷ peer (CPU µs/event, lower is better)");
+            for (BenchClient p : peers) {
+                header.add("÷ " + p.name);
+            }
+            List<List<String>> rows = new ArrayList<>();
+            for (BenchClient o : ours) {
+                List<String> row = new ArrayList<>();
+                row.add(o.name);
+                for (BenchClient p : peers) {
+                    row.add(Report.num(cpu(o) / cpu(p), 2) + "×");
+                }
+                rows.add(row);
+            }
+            out.append(Report.table(header, rows)).append('\n');
+        }
+
+        /** The targets of issue 16, each printed as met or missed. */
         private void targets(StringBuilder out) {
             List<String> lines = new ArrayList<>();
-            List<BenchClient> peersParse = of(BenchClient.Kind.PARSE, false).stream()
-                    .filter(p -> p.id.equals("okhttp-sse") || p.id.equals("ld")).collect(Collectors.toList());
+            BenchClient reactorFull = peer(BenchClient.Kind.FULL, "reactor-full");
+            BenchClient okFull = peer(BenchClient.Kind.FULL, "okhttp-sse-full");
+            BenchClient okParse = peer(BenchClient.Kind.PARSE, "okhttp-sse");
+            for (BenchClient o : of(BenchClient.Kind.FULL, true)) {
+                boolean netty = o.id.contains("netty");
+                if (reactorFull != null) {
+                    target(lines, "full pipeline ≥ " + (netty ? "1.5× " : "1.2× ") + reactorFull.name, o,
+                            rate(o) / rate(reactorFull), netty ? 1.5 : 1.2, "×", true);
+                }
+                if (netty && okFull != null) {
+                    target(lines, "full pipeline ≥ 2× " + okFull.name, o, rate(o) / rate(okFull), 2, "×", true);
+                }
+            }
             for (BenchClient o : of(BenchClient.Kind.PARSE, true)) {
-                for (BenchClient p : peersParse) {
-                    double r = rate(o) / rate(p);
-                    lines.add("parse-only ≥ 2× " + p.name + ": " + o.name + " " + Report.num(r, 2) + "× — "
-                            + (r >= 2 ? "met" : "missed"));
+                if (o.id.contains("jdk") && okParse != null) {
+                    target(lines, "parse-only ≥ 1.6× " + okParse.name, o, rate(o) / rate(okParse), 1.6, "×", true);
                 }
             }
-            BenchClient best = of(BenchClient.Kind.FULL, false).stream()
-                    .max((a, b) -> Double.compare(rate(a), rate(b))).orElse(null);
-            if (best != null) {
-                for (BenchClient o : of(BenchClient.Kind.FULL, true)) {
-                    double r = rate(o) / rate(best);
-                    lines.add("full pipeline ≥ 1.5× the best peer (" + best.name + "): " + o.name + " "
-                            + Report.num(r, 2) + "× — " + (r >= 1.5 ? "met" : "missed"));
-                }
-            }
+            // a data String of the stream's average event: 24 B object + 16 B array header + the
+            // Latin-1 bytes, rounded up to 8 (the event is "data: " + JSON + "\n\n")
+            double dataString = 24 + Math.ceil((16 + streamBytesPerEvent - 8) / 8) * 8;
             for (BenchClient o : clients) {
-                if (!o.ours || !measured(o)) {
+                if (!o.ours || !measured(o) || o.kind == BenchClient.Kind.BOUND) {
                     continue;
                 }
-                double limit = o.kind == BenchClient.Kind.PARSE ? 200 : 600;
-                double b = median(o, Sample::bytesPerEvent);
-                lines.add("allocation ≤ " + Report.num(limit, 0) + " B/event " + o.kind.label + ": " + o.name + " "
-                        + Report.num(b, 0) + " B/event — " + (b <= limit ? "met" : "missed"));
+                double limit = o.kind == BenchClient.Kind.PARSE ? dataString + 48 : 400;
+                String what = o.kind == BenchClient.Kind.PARSE
+                        ? "allocation ≤ the data String + 48 B (" + Report.num(limit, 0) + " B/event) parse-only"
+                        : "allocation ≤ 400 B/event full";
+                target(lines, what, o, median(o, Sample::bytesPerEvent), limit, " B/event", false);
+            }
+            if (settings.tokenStream()) {
+                for (BenchClient.Kind kind : List.of(BenchClient.Kind.PARSE, BenchClient.Kind.FULL)) {
+                    BenchClient best = of(kind, false).stream().min((a, b) -> Double.compare(cpu(a), cpu(b)))
+                            .orElse(null);
+                    if (best == null) {
+                        continue;
+                    }
+                    for (BenchClient o : of(kind, true)) {
+                        target(lines, "token stream: CPU per event ≤ 0.6× the best peer's (" + best.name + ", "
+                                + Report.num(cpu(best), 2) + " µs)", o, cpu(o) / cpu(best), 0.6, "×", false);
+                    }
+                }
             }
             if (!lines.isEmpty()) {
-                out.append("Targets (issue 8):\n\n");
+                out.append("Targets (issue 16):\n\n");
                 for (String l : lines) {
                     out.append("- ").append(l).append('\n');
                 }
             }
+        }
+
+        private static void target(List<String> lines, String what, BenchClient o, double value, double limit,
+                String unit, boolean atLeast) {
+            boolean met = atLeast ? value >= limit : value <= limit;
+            lines.add(what + ": " + o.name + " " + Report.num(value, unit.equals("×") ? 2 : 0) + unit + " — "
+                    + (met ? "met" : "missed"));
         }
     }
 
@@ -262,7 +339,7 @@ public final class SseSideBySide {
         Expected expected = Expected.of(stream);
         Outcome outcome = new Outcome(settings, expected, stream.bytesPerEvent());
         ThreadMeter meter = new ThreadMeter(name -> !name.startsWith(SseBenchServer.THREAD_PREFIX));
-        try (SseBenchServer server = new SseBenchServer(stream)) {
+        try (SseBenchServer server = new SseBenchServer(stream, settings.tokenStream())) {
             URI uri = server.uri();
             JdkTransport jdk = JdkTransport.create();
             NettyTransport netty = NettyTransport.create();
@@ -278,6 +355,8 @@ public final class SseSideBySide {
                     new ReactorNettyClient(uri, reactor, false),
                     new NoaFullClient("jdk", uri, jdk),
                     new NoaFullClient("netty", uri, netty),
+                    new NoaFullClient("jdk", uri, jdk, false),
+                    new NoaFullClient("netty", uri, netty, false),
                     new OkHttpSseClient(uri, okhttp, true),
                     new LaunchDarklyClient(uri, ldOkhttp, true),
                     new ReactorNettyClient(uri, reactor, true));

@@ -31,14 +31,52 @@ class SseSideBySideTest {
 
         assertThat(outcome.errors).as(log.toString(StandardCharsets.UTF_8)).isEmpty();
         assertThat(outcome.clients).extracting(c -> c.id).containsExactly("raw", "noa-jdk", "noa-netty", "okhttp-sse",
-                "ld", "reactor", "noa-jdk-full", "noa-netty-full", "okhttp-sse-full", "ld-full", "reactor-full");
+                "ld", "reactor", "noa-jdk-full", "noa-netty-full", "noa-jdk-result", "noa-netty-result", "okhttp-sse-full",
+                "ld-full", "reactor-full");
         assertThat(outcome.samples.values()).allSatisfy(samples -> assertThat(samples).hasSize(1));
         String markdown = outcome.markdown("java SseSideBySide");
         assertThat(markdown)
                 .contains("| raw socket | upper bound |")
                 .contains("parse-only: ours ÷ peer")
                 .contains("full pipeline: ours ÷ peer")
-                .contains("full pipeline ≥ 1.5× the best peer");
+                .contains("full pipeline ≥ 1.5× reactor-netty + Jackson")
+                .contains("full pipeline: ours ÷ peer (CPU µs/event, lower is better)")
+                .contains("allocation ≤ 400 B/event full")
+                .doesNotContain("token stream:");
+    }
+
+    @Test
+    void theTokenStreamModeDeliversEveryEventAndReportsCpuAgainstTheBestPeer() throws Exception {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        SseSideBySide.Outcome outcome = SseSideBySide.run(
+                new SseSideBySide.Settings(500, 1, 0, Set.of("raw", "noa-netty", "noa-jdk", "okhttp-sse", "noa-netty-full",
+                        "noa-jdk-full", "reactor-full"), true),
+                new PrintStream(log, true, StandardCharsets.UTF_8));
+
+        assertThat(outcome.errors).as(log.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(outcome.samples.values()).allSatisfy(samples -> assertThat(samples).hasSize(1));
+        assertThat(outcome.markdown("java SseSideBySide --token-stream"))
+                .contains("token-stream mode")
+                .contains("token stream: CPU per event ≤ 0.6× the best peer's (okhttp-sse, ")
+                .contains("token stream: CPU per event ≤ 0.6× the best peer's (reactor-netty + Jackson, ");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3, 50, 386, 1_000})
+    void theTokenStreamServerSendsEveryEventAsItsOwnChunk(int events) throws Exception {
+        OpenAiStream stream = OpenAiStream.of(events);
+        try (SseBenchServer server = new SseBenchServer(stream, true)) {
+            new RawSocketClient(server.uri()).run(Expected.of(stream));
+        }
+    }
+
+    @Test
+    void settingsParseTheTokenStreamMode() {
+        assertThat(SseSideBySide.Settings.parse(new String[] {"--token-stream"}))
+                .isEqualTo(new SseSideBySide.Settings(200_000, 5, 1, Set.of(), true));
+        assertThat(SseSideBySide.Settings.parse(new String[] {"--quick", "--token-stream"}).events()).isEqualTo(50_000);
+        assertThat(SseSideBySide.Settings.parse(new String[] {"--quick"}).events()).isEqualTo(200_000);
+        assertThat(SseSideBySide.Settings.parse(new String[0]).events()).isEqualTo(1_000_000);
     }
 
     @Test

@@ -71,19 +71,26 @@ final class ResponseBody implements Flow.Publisher<ByteBuffer>, Flow.Subscriptio
 
     @Override
     public void request(long n) {
-        onLoop(() -> {
-            if (terminated) {
-                return;
-            }
-            if (n <= 0) {
-                Flow.Subscriber<? super ByteBuffer> s = subscriber;
-                cancelNow();
-                s.onError(new IllegalArgumentException("request(n) needs n > 0, was " + n));
-                return;
-            }
-            demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
-            drain();
-        });
+        // called once per buffer, almost always on the event loop (from onNext): no task object then
+        if (loop.inEventLoop()) {
+            requestNow(n);
+        } else {
+            loop.execute(() -> requestNow(n));
+        }
+    }
+
+    private void requestNow(long n) {
+        if (terminated) {
+            return;
+        }
+        if (n <= 0) {
+            Flow.Subscriber<? super ByteBuffer> s = subscriber;
+            cancelNow();
+            s.onError(new IllegalArgumentException("request(n) needs n > 0, was " + n));
+            return;
+        }
+        demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
+        drain();
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.noa.realtime.sse;
+package io.noa.realtime.internal;
 
 import java.nio.charset.StandardCharsets;
 
@@ -10,13 +10,24 @@ import java.nio.charset.StandardCharsets;
  * every case (it reports an encoded surrogate such as {@code ED A0 80} as one U+FFFD where WHATWG
  * gives three). So the JDK does the fast common work and, only when its result contains a
  * U+FFFD, the bytes are decoded again by the exact algorithm.
+ *
+ * <p>Shared by the SSE parser and the chat decoders, so that a chat event decoded from bytes and
+ * one decoded from a {@code String} see the same text. Not API.
  */
-final class Utf8 {
+public final class Utf8 {
     private static final char REPLACEMENT = '\uFFFD';
 
     private Utf8() {}
 
-    static String decode(byte[] bytes, int offset, int length) {
+    /**
+     * Decodes UTF-8 bytes, each maximal invalid subsequence becoming one U+FFFD.
+     *
+     * @param bytes the array
+     * @param offset where the bytes start
+     * @param length how many bytes
+     * @return the text
+     */
+    public static String decode(byte[] bytes, int offset, int length) {
         if (length == 0) {
             return "";
         }
