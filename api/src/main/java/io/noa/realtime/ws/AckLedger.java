@@ -11,8 +11,10 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -89,8 +91,9 @@ final class AckLedger {
         long id = -1;
         /** The link the current try went out on. */
         Link link;
-        ScheduledFuture<?> timer;
-        /** Counts tries; a timer of an earlier try is ignored. */
+        /** When the current try times out ({@link System#nanoTime()}); meaningful while in {@code armed}. */
+        long deadline;
+        /** Counts tries. */
         int attempt;
         int triesLeft;
         boolean settled;
@@ -129,6 +132,18 @@ final class AckLedger {
     private final Map<Long, Entry> pending = new HashMap<>();
     /** Acked emits with retries, in order; only the head may be in flight. */
     private final ArrayDeque<Entry> queue = new ArrayDeque<>();
+    /**
+     * Entries whose current try has a running timeout. One timer (the sweep) serves them all, armed
+     * for the earliest deadline: an emit whose deadline is not the earliest (the usual case, every
+     * emit with the same timeout) schedules nothing and an answer cancels nothing, so an ack costs
+     * the scheduler no task and no wake-up (before, each ack scheduled and cancelled its own timer).
+     */
+    private final Set<Entry> armed = new HashSet<>();
+    private ScheduledFuture<?> sweep;
+    /** The deadline {@link #sweep} is armed for. */
+    private long sweepAt;
+    /** Which sweep is current: a cancelled one that runs anyway does nothing. */
+    private long sweepGeneration;
 
     /**
      * @param scheduler runs the ack timers
@@ -338,9 +353,22 @@ final class AckLedger {
         }
     }
 
+    /** Under lock: the current try of {@code e} times out after {@code e.timeout} from now. */
     private void armLocked(Entry e) {
-        int attempt = e.attempt;
-        e.timer = scheduler.schedule(() -> timedOut(e, attempt), e.timeout.toMillis(), TimeUnit.MILLISECONDS);
+        e.deadline = System.nanoTime() + e.timeout.toNanos();
+        armed.add(e);
+        if (sweep == null || e.deadline - sweepAt < 0) {
+            scheduleSweepLocked(e.deadline);
+        }
+    }
+
+    private void scheduleSweepLocked(long at) {
+        if (sweep != null) {
+            sweep.cancel(false);
+        }
+        long generation = ++sweepGeneration;
+        sweepAt = at;
+        sweep = scheduler.schedule(() -> sweep(generation), Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
     // ------------------------------------------------------------------ answers and timers
@@ -359,12 +387,35 @@ final class AckLedger {
         delivery.kick();
     }
 
-    private void timedOut(Entry e, int attempt) {
+    /** The timer: every try whose deadline has passed times out, oldest first; then it re-arms for the next. */
+    private void sweep(long generation) {
         synchronized (lock) {
-            if (e.settled || e.attempt != attempt) {
-                return;
+            if (generation != sweepGeneration) {
+                return; // replaced by a sweep for an earlier deadline
             }
-            retryOrFail(e);
+            sweep = null;
+            long now = System.nanoTime();
+            List<Entry> due = new ArrayList<>();
+            long next = 0;
+            boolean more = false;
+            for (Entry e : armed) {
+                if (e.deadline - now <= 0) {
+                    due.add(e);
+                } else if (!more || e.deadline - next < 0) {
+                    next = e.deadline;
+                    more = true;
+                }
+            }
+            due.sort((a, b) -> Long.compare(a.deadline - now, b.deadline - now));
+            for (Entry e : due) {
+                armed.remove(e);
+                if (!e.settled) {
+                    retryOrFail(e); // a retry arms its next try
+                }
+            }
+            if (more && (sweep == null || next - sweepAt < 0)) {
+                scheduleSweepLocked(next);
+            }
         }
         writer.kick();
         delivery.kick();
@@ -401,9 +452,7 @@ final class AckLedger {
         } else if (!e.internal && !e.queued) {
             buffer.remove(e);
         }
-        if (e.timer != null) {
-            e.timer.cancel(false);
-        }
+        armed.remove(e);
         if (e.queued && queue.remove(e)) {
             drainQueueLocked(); // the next one goes out
         }
@@ -465,9 +514,7 @@ final class AckLedger {
                     e.id = -1;
                     e.link = null;
                     e.attempt++;
-                    if (e.timer != null) {
-                        e.timer.cancel(false);
-                    }
+                    armed.remove(e); // its next try arms again when it is sent
                 } else if (replays(e) && !e.answer.isDone()) {
                     pending.remove(e.id, e);
                     e.id = -1;
@@ -506,15 +553,18 @@ final class AckLedger {
                     settleLocked(e, null, error);
                 }
             }
+            armed.clear();
+            if (sweep != null) {
+                sweep.cancel(false);
+                sweep = null;
+            }
         }
         delivery.kick();
     }
 
     private void dropCancelled(Entry e) {
         e.settled = true;
-        if (e.timer != null) {
-            e.timer.cancel(false);
-        }
+        armed.remove(e);
     }
 
     // ------------------------------------------------------------------ views

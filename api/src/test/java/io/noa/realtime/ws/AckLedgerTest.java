@@ -26,6 +26,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -180,6 +182,80 @@ class AckLedgerTest {
         ledger.ackReceived(nextId, TextNode.valueOf("ok"), null);
         assertThat(next.get(30, TimeUnit.SECONDS).asText()).isEqualTo("ok");
         assertThat(ledger.settledCount()).isEqualTo(2);
+        assertThat(delivery.underLock).isEmpty();
+    }
+
+    /** A scheduler that counts the tasks it is given. */
+    static final class CountingScheduler extends ScheduledThreadPoolExecutor {
+        final AtomicInteger scheduled = new AtomicInteger();
+
+        CountingScheduler() {
+            super(1);
+            setRemoveOnCancelPolicy(true);
+        }
+
+        @Override
+        public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+            scheduled.incrementAndGet();
+            return super.schedule(command, delay, unit);
+        }
+    }
+
+    @Test
+    void anAckWhoseDeadlineIsNotTheEarliestCostsTheSchedulerNothing() throws Exception {
+        CountingScheduler counting = new CountingScheduler();
+        try {
+            AckLedger ledger = new AckLedger(counting, delivery, state::get, "ws://127.0.0.1/test", 100,
+                    Long.MAX_VALUE, false, 0, LONG);
+            RecordingLink link = new RecordingLink();
+            ledger.linkUp(link);
+            for (int i = 0; i < 1_000; i++) { // sequential acks, each answered before the next
+                CompletableFuture<JsonNode> ack = ledger.emitWithAck("e", IntNode.valueOf(i), LONG);
+                ledger.ackReceived(link.frames.get(i).ackId(), IntNode.valueOf(i), null);
+                assertThat(ack.get(30, TimeUnit.SECONDS).asInt()).isEqualTo(i);
+            }
+            List<CompletableFuture<JsonNode>> inFlight = new ArrayList<>();
+            for (int i = 0; i < 1_000; i++) { // and many in flight at once
+                inFlight.add(ledger.emitWithAck("e", IntNode.valueOf(i), LONG));
+            }
+            for (int i = 0; i < 1_000; i++) {
+                ledger.ackReceived(link.frames.get(1_000 + i).ackId(), IntNode.valueOf(i), null);
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> inFlight.stream().allMatch(CompletableFuture::isDone));
+            assertThat(inFlight).allMatch(f -> !f.isCompletedExceptionally());
+            // one timer serves them all (before: a task scheduled, and cancelled, per ack)
+            assertThat(counting.scheduled.get()).isLessThanOrEqualTo(2);
+
+            ledger.close(new ConnectionClosedException("closed by the test"));
+            assertThat(counting.getQueue()).as("close() cancels the timer").isEmpty();
+        } finally {
+            counting.shutdownNow();
+        }
+    }
+
+    @Test
+    void aShortTimeoutAfterLongOnesStillTimesOutOnTimeAndTheTimerReArms() throws Exception {
+        AckLedger ledger = ledger(false, 0);
+        RecordingLink link = new RecordingLink();
+        ledger.linkUp(link);
+        List<CompletableFuture<JsonNode>> longOnes = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            longOnes.add(ledger.emitWithAck("long", IntNode.valueOf(i), LONG));
+        }
+        CompletableFuture<JsonNode> shortOne = ledger.emitWithAck("short", IntNode.valueOf(99), Duration.ofMillis(50));
+        assertThatThrownBy(() -> shortOne.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(AckTimeoutException.class);
+        assertThat(longOnes).noneMatch(CompletableFuture::isDone);
+
+        // the timer re-armed for the long ones; another short one after that times out too
+        CompletableFuture<JsonNode> again = ledger.emitWithAck("short", IntNode.valueOf(98), Duration.ofMillis(50));
+        assertThatThrownBy(() -> again.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(AckTimeoutException.class);
+        for (int i = 0; i < 10; i++) {
+            ledger.ackReceived(link.frames.get(i).ackId(), IntNode.valueOf(i), null);
+        }
+        // completed on whichever thread drains the delivery queue (the timer's, maybe): wait for it
+        await().atMost(Duration.ofSeconds(30)).until(() -> longOnes.stream().allMatch(CompletableFuture::isDone));
+        assertThat(longOnes).allMatch(f -> !f.isCompletedExceptionally());
+        assertThat(ledger.outstanding()).isZero();
         assertThat(delivery.underLock).isEmpty();
     }
 
