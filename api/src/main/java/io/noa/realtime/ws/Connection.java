@@ -12,6 +12,7 @@ import io.noa.realtime.spi.WebSocketListener;
 import io.noa.realtime.spi.WebSocketSession;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -63,6 +64,11 @@ final class Connection implements WebSocketListener, WireProtocol.Context, AckLe
     private volatile WebSocketSession ws;
     private volatile CompletableFuture<WebSocketSession> connecting;
     private volatile long lastInbound = System.nanoTime();
+    /**
+     * Frames handed to the transport, oldest first, as {@code {nanoTime, done}}, back to the
+     * oldest one not yet written (its own lock): how long the send queue makes frames wait.
+     */
+    private final ArrayDeque<long[]> sendTimes = new ArrayDeque<>();
     // guarded by lock
     private WireProtocol.Session proto;
     private boolean ready;
@@ -311,6 +317,14 @@ final class Connection implements WebSocketListener, WireProtocol.Context, AckLe
     }
 
     @Override
+    public long oldestQueuedNanos() {
+        synchronized (sendTimes) {
+            long[] first = sendTimes.peekFirst();
+            return first == null ? 0 : Math.max(1, System.nanoTime() - first[0]);
+        }
+    }
+
+    @Override
     public void write(String event, JsonNode data, long ackId) {
         String frame;
         synchronized (lock) {
@@ -333,7 +347,17 @@ final class Connection implements WebSocketListener, WireProtocol.Context, AckLe
         if (frame == null || s == null || ended.get()) {
             return;
         }
+        long[] sent = {System.nanoTime(), 0};
+        synchronized (sendTimes) {
+            sendTimes.addLast(sent);
+        }
         s.sendText(frame).whenComplete((v, err) -> {
+            synchronized (sendTimes) { // a send may fail at once while older ones still wait: drop done ones from the head
+                sent[1] = 1;
+                for (long[] head; (head = sendTimes.peekFirst()) != null && head[1] != 0; ) {
+                    sendTimes.pollFirst();
+                }
+            }
             if (err != null) {
                 LOG.log(System.Logger.Level.DEBUG, () -> "Send to " + target + " failed: " + err);
             }
