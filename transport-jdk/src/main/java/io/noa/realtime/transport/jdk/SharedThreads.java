@@ -16,8 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * events). All are daemon threads.
  *
  * <p>They are counted by the transports that use them: the first {@link #acquire()} starts them,
- * the {@link #release(Threads)} of the last user shuts them down, and a later acquire starts new
- * ones. The pool's threads also end after {@link #IDLE_SECONDS} idle seconds.
+ * the {@link #release(Threads)} of the last user stops the timer and lets the pool go (its threads
+ * end after {@link #IDLE_SECONDS} idle seconds, once the JDK finished what it still had to do),
+ * and a later acquire starts new ones.
  */
 final class SharedThreads {
     /** Size of the shared HttpClient executor. */
@@ -91,9 +92,17 @@ final class SharedThreads {
             return pool;
         }
 
+        /**
+         * Stops the timer. The pool is not shut down: it is left to end on its own, each thread
+         * after {@link #IDLE_SECONDS} idle seconds. An {@code HttpClient} of a closed transport
+         * still has work to finish after the close (the peer's answer to a WebSocket close, a
+         * pooled connection being let go), and on Java 17 an executor that refuses that work leaves
+         * the exchange open for good: its {@code HttpClient}, selector thread and socket are then
+         * never released (issue 17: realtime cycles on a given JDK transport kept a selector thread
+         * each, chat cycles kept pooled connections open).
+         */
         private void shutdown() {
             timer.shutdownNow();
-            pool.shutdown(); // tasks already queued by HttpClient still run, then the threads end
         }
     }
 }
