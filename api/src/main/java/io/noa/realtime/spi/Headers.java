@@ -10,19 +10,23 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.BiConsumer;
 
 /**
  * Immutable HTTP header fields in arrival order, with case-insensitive lookup. {@code toString}
- * hides the values of authorization, cookie, token and key headers.
+ * hides the values of authorization, cookie, token and key headers, and of every header marked
+ * with {@link Builder#secret(String)}.
  */
 public final class Headers {
-    private static final Headers EMPTY = new Headers(List.of());
+    private static final Headers EMPTY = new Headers(List.of(), Set.of());
 
     private final List<String> namesAndValues; // name0, value0, name1, value1, ...
+    private final Set<String> secretNames; // lower case
 
-    private Headers(List<String> namesAndValues) {
+    private Headers(List<String> namesAndValues, Set<String> secretNames) {
         this.namesAndValues = namesAndValues;
+        this.secretNames = secretNames;
     }
 
     /**
@@ -75,6 +79,7 @@ public final class Headers {
     public Builder toBuilder() {
         Builder b = new Builder();
         b.namesAndValues.addAll(namesAndValues);
+        b.secretNames.addAll(secretNames);
         return b;
     }
 
@@ -175,6 +180,18 @@ public final class Headers {
         return namesAndValues.hashCode();
     }
 
+    /**
+     * Whether the values of a header are hidden by {@link #toString()}: a name that usually holds a
+     * credential (authorization, cookie, token, key, ...) or one marked with
+     * {@link Builder#secret(String)}.
+     *
+     * @param name the name, any case
+     * @return true if its values are secret
+     */
+    public boolean isSecret(String name) {
+        return Redaction.isSecretHeader(name) || secretNames.contains(name.toLowerCase(Locale.ROOT));
+    }
+
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("Headers{");
@@ -183,7 +200,7 @@ public final class Headers {
                 sb.append(", ");
             }
             String n = namesAndValues.get(i);
-            sb.append(n).append('=').append(Redaction.isSecretHeader(n) ? "<redacted>" : namesAndValues.get(i + 1));
+            sb.append(n).append('=').append(isSecret(n) ? "<redacted>" : namesAndValues.get(i + 1));
         }
         return sb.append('}').toString();
     }
@@ -191,8 +208,22 @@ public final class Headers {
     /** Builds {@link Headers}. Not thread-safe. */
     public static final class Builder {
         private final List<String> namesAndValues = new ArrayList<>();
+        private final Set<String> secretNames = new TreeSet<>();
 
         private Builder() {}
+
+        /**
+         * Marks a header as secret: {@link Headers#toString()} hides its values, whatever its
+         * name (the usual credential names are hidden anyway). The name need not be present.
+         *
+         * @param name the name, any case
+         * @return this builder
+         */
+        public Builder secret(String name) {
+            checkName(name);
+            secretNames.add(name.toLowerCase(Locale.ROOT));
+            return this;
+        }
 
         /**
          * Adds a value, keeping existing values of the same name.
@@ -250,6 +281,7 @@ public final class Headers {
          */
         public Builder addAll(Headers other) {
             namesAndValues.addAll(other.namesAndValues);
+            secretNames.addAll(other.secretNames);
             return this;
         }
 
@@ -259,7 +291,8 @@ public final class Headers {
          * @return immutable headers
          */
         public Headers build() {
-            return namesAndValues.isEmpty() ? EMPTY : new Headers(List.copyOf(namesAndValues));
+            return namesAndValues.isEmpty() && secretNames.isEmpty() ? EMPTY
+                    : new Headers(List.copyOf(namesAndValues), Set.copyOf(secretNames));
         }
 
         private static void checkValue(String name, String value) {

@@ -118,7 +118,7 @@ public final class EventStreamCall {
 
     private EventStreamCall(Builder b) {
         this.transport = b.transport;
-        this.request = b.request;
+        this.request = markSecret(b.request, b.secretHeaders);
         this.parser = b.parser;
         this.listener = b.listener;
         this.mayRead = b.mayRead;
@@ -214,7 +214,21 @@ public final class EventStreamCall {
         }
     }
 
-    private void send(StreamingRequest req, int hops) {
+    /**
+     * The request with the headers the user marked secret marked in its {@link Headers}, so that
+     * its {@code toString} (and every later request built from it, a redirect's included) hides
+     * their values whatever their names.
+     */
+    private static StreamingRequest markSecret(StreamingRequest request, Set<String> secretHeaders) {
+        if (secretHeaders.isEmpty()) {
+            return request;
+        }
+        io.noa.realtime.spi.Headers.Builder h = request.headers().toBuilder();
+        secretHeaders.forEach(h::secret);
+        return request.toBuilder().headers(h.build()).build();
+    }
+
+        private void send(StreamingRequest req, int hops) {
         if (isDone()) {
             return;
         }

@@ -6,7 +6,6 @@ import io.noa.realtime.ConnectionClosedException;
 import io.noa.realtime.ConnectionState;
 import io.noa.realtime.LimitExceededException;
 import io.noa.realtime.RealtimeException;
-import io.noa.realtime.internal.SerialExecutor;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -54,6 +53,14 @@ final class AckLedger {
 
         /** Bytes queued in the transport, not yet written to the socket. */
         long queuedBytes();
+
+        /**
+         * How long the oldest frame handed to the transport and not yet written to the socket has
+         * waited, in nanoseconds; 0 when nothing waits.
+         */
+        default long oldestQueuedNanos() {
+            return 0;
+        }
 
         /**
          * Encodes and sends an event; drops it silently if the link is closed by now. No ledger lock
@@ -121,7 +128,7 @@ final class AckLedger {
     private final int retries;
     private final Duration internalTimeout;
     /** Writes frames in the order they were queued under the lock, one writer at a time, no lock held. */
-    private final SerialExecutor writer = SerialExecutor.direct();
+    private final FrameWriter writer = new FrameWriter();
 
     // guarded by lock
     private Link link;
@@ -221,6 +228,9 @@ final class AckLedger {
                 if (l.queuedBytes() > maxQueuedBytes) {
                     throw new LimitExceededException("WebSocket send queue", "maxQueuedBytes", maxQueuedBytes);
                 }
+                if (e.answer != null) {
+                    refuseIfTooLateLocked(l, e);
+                }
                 sendLocked(l, e);
             } else {
                 if (buffer.size() >= maxBuffered) {
@@ -232,6 +242,25 @@ final class AckLedger {
             if (e.answer != null) {
                 armLocked(e);
             }
+        }
+    }
+
+    /**
+     * Under lock: an acked emit is refused at the call, with a typed error, when the transport's
+     * send queue already holds a frame that has waited half of this emit's ack timeout: a frame
+     * queued behind it would most likely time out before it is even written (issue 17, defect 14).
+     * Refusing it now tells the caller to slow down; accepting it would only turn it into an
+     * {@link AckTimeoutException} later, with the frame still unsent.
+     */
+    private void refuseIfTooLateLocked(Link l, Entry e) {
+        long waited = l.oldestQueuedNanos();
+        long budget = e.timeout.toNanos() / 2;
+        if (waited > 0 && waited >= budget) {
+            throw new LimitExceededException("Acknowledged emit '" + e.event + "' refused: the oldest frame in the"
+                    + " WebSocket send queue to " + target + " has waited " + TimeUnit.NANOSECONDS.toMillis(waited)
+                    + " ms unsent, so this one would likely time out before it is written; emit more slowly, or"
+                    + " give acks more time (the timeout of emitWithAck). The wait", "defaultAckTimeout",
+                    TimeUnit.NANOSECONDS.toMillis(budget));
         }
     }
 

@@ -13,6 +13,7 @@ import io.noa.realtime.spi.WebSocketListener;
 import io.noa.realtime.spi.WebSocketSession;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -76,6 +77,11 @@ final class Connection implements WebSocketListener, WireProtocol.Context, AckLe
     private volatile WebSocketSession ws;
     private volatile CompletableFuture<WebSocketSession> connecting;
     private volatile long lastInbound = System.nanoTime();
+    /**
+     * Frames handed to the transport, oldest first, as {@code {nanoTime, done}}, back to the
+     * oldest one not yet written (its own lock): how long the send queue makes frames wait.
+     */
+    private final ArrayDeque<long[]> sendTimes = new ArrayDeque<>();
     // guarded by lock
     private WireProtocol.Session proto;
     private boolean ready;
@@ -326,6 +332,14 @@ final class Connection implements WebSocketListener, WireProtocol.Context, AckLe
     }
 
     @Override
+    public long oldestQueuedNanos() {
+        synchronized (sendTimes) {
+            long[] first = sendTimes.peekFirst();
+            return first == null ? 0 : Math.max(1, System.nanoTime() - first[0]);
+        }
+    }
+
+    @Override
     public void write(String event, JsonNode data, long ackId) {
         WireMessage message;
         long max;
@@ -404,7 +418,7 @@ final class Connection implements WebSocketListener, WireProtocol.Context, AckLe
             return;
         }
         synchronized (sendLock) {
-            s.sendText(frame).whenComplete(this::logSendFailure);
+            tracked(() -> s.sendText(frame));
         }
     }
 
@@ -423,11 +437,31 @@ final class Connection implements WebSocketListener, WireProtocol.Context, AckLe
             return;
         }
         synchronized (sendLock) {
-            s.sendText(message.text()).whenComplete(this::logSendFailure);
+            tracked(() -> s.sendText(message.text()));
             for (ByteBuffer b : message.attachments()) {
-                s.sendBinary(b.duplicate()).whenComplete(this::logSendFailure);
+                tracked(() -> s.sendBinary(b.duplicate()));
             }
         }
+    }
+
+    /**
+     * Sends one frame and records when it was handed to the transport until it is written (or
+     * failed), for {@link #oldestQueuedNanos()}.
+     */
+    private void tracked(java.util.function.Supplier<java.util.concurrent.CompletableFuture<Void>> send) {
+        long[] sent = {System.nanoTime(), 0};
+        synchronized (sendTimes) {
+            sendTimes.addLast(sent);
+        }
+        send.get().whenComplete((v, err) -> {
+            synchronized (sendTimes) { // a send may fail at once while older ones still wait: drop done ones from the head
+                sent[1] = 1;
+                for (long[] head; (head = sendTimes.peekFirst()) != null && head[1] != 0; ) {
+                    sendTimes.pollFirst();
+                }
+            }
+            logSendFailure(v, err);
+        });
     }
 
     private void logSendFailure(Void ignored, Throwable err) {

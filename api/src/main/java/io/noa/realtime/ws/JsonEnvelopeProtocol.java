@@ -10,7 +10,6 @@ import io.noa.realtime.RealtimeException;
 import io.noa.realtime.internal.Redaction;
 import java.io.IOException;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -137,9 +136,22 @@ public final class JsonEnvelopeProtocol implements WireProtocol {
                 }
                 g.writeEndObject();
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                throw cannotEncode("event '" + event + "'", e);
             }
             return w.toString();
+        }
+
+        /**
+         * A payload Jackson refuses to write (nested deeper than its {@code StreamWriteConstraints}
+         * allow, 1,000 levels by default) is a typed error naming what to change, not an
+         * {@code UncheckedIOException}; the message carries no payload.
+         */
+        private ProtocolException cannotEncode(String what, IOException e) {
+            String why = e instanceof com.fasterxml.jackson.core.exc.StreamConstraintsException
+                    ? "its data is nested deeper than the JSON writer allows (StreamWriteConstraints.maxNestingDepth of"
+                            + " the codec's ObjectMapper; flatten the payload or raise that limit)"
+                    : "the JSON writer failed: " + e.getClass().getSimpleName();
+            return new ProtocolException("Cannot encode " + what + " for " + ctx.target() + ": " + why, e);
         }
 
         @Override
@@ -153,7 +165,7 @@ public final class JsonEnvelopeProtocol implements WireProtocol {
                 g.writeTree(data == null ? mapper.nullNode() : data);
                 g.writeEndObject();
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                throw cannotEncode("the answer to ack " + ackId, e);
             }
             return w.toString();
         }

@@ -79,4 +79,20 @@ class HeadersTest {
         assertThat(Headers.of(Map.of())).isSameAs(Headers.empty());
         assertThat(Headers.of(single)).isEqualTo(Headers.of(single)).hasSameHashCodeAs(Headers.of(single));
     }
+
+    /** Issue 17: a header marked secret by the user (any name) printed its value in toString. */
+    @Test
+    void toStringHidesHeadersMarkedSecretWhateverTheirName() {
+        Headers h = Headers.builder().add("X-Org-Ref", "org-ref-4711").add("Accept", "text/event-stream")
+                .secret("x-org-ref").build();
+        assertThat(h.toString()).doesNotContain("org-ref-4711").contains("X-Org-Ref=<redacted>")
+                .contains("Accept=text/event-stream");
+        assertThat(h.isSecret("X-ORG-REF")).isTrue();
+        assertThat(h.isSecret("Accept")).isFalse();
+        Headers copy = Headers.builder().addAll(h).build();
+        assertThat(copy.toString()).doesNotContain("org-ref-4711");
+        assertThat(h.toBuilder().set("X-Org-Ref", "org-ref-4712").build().toString()).doesNotContain("org-ref-4712");
+        assertThat(StreamingRequest.builder(java.net.URI.create("http://127.0.0.1/x")).headers(h).build().toString())
+                .doesNotContain("org-ref-4711");
+    }
 }

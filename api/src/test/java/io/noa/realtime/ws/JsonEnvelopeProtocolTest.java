@@ -142,4 +142,19 @@ class JsonEnvelopeProtocolTest {
         assertThat(r.calls).containsExactly("error:" + ProtocolException.class.getSimpleName(),
                 "error:" + ProtocolException.class.getSimpleName(), "error:" + ProtocolException.class.getSimpleName());
     }
+
+    /** Issue 17: a payload nested past Jackson's write depth (1,000) threw an untyped UncheckedIOException. */
+    @Test
+    void payloadTooDeepToEncodeIsATypedError() {
+        WireProtocol.Session s = JsonEnvelopeProtocol.instance().open(new Recorder(JSON.nullNode()));
+        com.fasterxml.jackson.databind.node.ArrayNode root = JSON.createArrayNode();
+        com.fasterxml.jackson.databind.node.ArrayNode a = root;
+        for (int i = 0; i < 1_000; i++) {
+            a = a.addArray();
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.encodeEvent("deep", root, 1))
+                .isInstanceOf(ProtocolException.class).hasMessageContaining("'deep'").hasMessageContaining("nest");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.encodeAck(1, root))
+                .isInstanceOf(ProtocolException.class).hasMessageContaining("nest");
+    }
 }

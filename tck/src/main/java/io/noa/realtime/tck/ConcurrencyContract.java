@@ -428,6 +428,14 @@ public abstract class ConcurrencyContract extends TransportContractSupport {
                     assertThat(client.state()).isEqualTo(ConnectionState.CLOSED);
                     assertThat(acks).isNotEmpty();
                     long answered = acks.values().stream().filter(f -> !f.isCompletedExceptionally()).count();
+                    Map<String, Long> errorKinds = new java.util.TreeMap<>();
+                    for (CompletableFuture<JsonNode> f : acks.values()) {
+                        if (f.isCompletedExceptionally()) {
+                            f.handle((v, err) -> errorKinds.merge((err instanceof CompletionException && err.getCause() != null ? err.getCause() : err).getClass()
+                                    .getSimpleName(), 1L, Long::sum));
+                        }
+                    }
+                    System.out.println("[figure] errors by kind " + errorKinds);
                     assertThat(answered).as("acks answered between the link resets").isPositive();
                     System.out.printf("[figure] %s realtime round %d: %d emitWithAck completed exactly once (%d answered,"
                             + " %d typed errors), %d proxied connections%n", transport.name(), round, acks.size(), answered,
@@ -436,6 +444,179 @@ public abstract class ConcurrencyContract extends TransportContractSupport {
             } finally {
                 pool.shutdownNow();
             }
+        }
+    }
+    /**
+     * Contract (issue 17, defect 14): threads flooding {@code emitWithAck} with no pause while the
+     * link is reset every 100 ms. The server answers at once, so an ack can only time out if its
+     * frame waited (in a buffer or the transport's send queue) for the whole ack timeout: the client
+     * must refuse what it cannot send in time with a typed error at the call
+     * ({@link io.noa.realtime.LimitExceededException} naming the setting), never accept it and let it
+     * time out unsent. Every accepted ack completes exactly once: answered with its own payload, or
+     * failed typed ({@link io.noa.realtime.ConnectionClosedException} when its link dropped); none
+     * times out, none is lost.
+     *
+     * @throws Exception on failure
+     */
+    @Test
+    public void realtimeAckFloodUnderLinkResetsNeverTimesOutUnsent() throws Exception {
+        int threads = SoakSettings.pick("ws.flood.threads", 16, 16);
+        Duration runFor = Duration.ofMillis(SoakSettings.pick("ws.flood.millis", 3_000, 60_000));
+        Duration ackTimeout = Duration.ofMillis(SoakSettings.pick("ws.flood.ackMillis", 2_000, 2_000));
+        Transport transport = newTransport();
+        try (RoomServer server = RoomServer.builder().token("t-alice", "alice").start();
+                ChaosProxy proxy = ChaosProxy.start(server.port());
+                DeadlockWatch watch = DeadlockWatch.start()) {
+            ExecutorService pool = daemons(threads + 1, "ws-flood");
+            RealtimeClient client = RealtimeClient.builder(proxy.proxied(server.uri())).transport(transport)
+                    .auth(Map.of("token", "t-alice")).reconnectionDelay(Duration.ofMillis(10))
+                    .reconnectionDelayMax(Duration.ofMillis(50)).randomizationFactor(0)
+                    .timeout(Duration.ofSeconds(5)).build();
+            try {
+                java.util.Queue<CompletableFuture<JsonNode>> acks = new java.util.concurrent.ConcurrentLinkedQueue<>();
+                AtomicLong next = new AtomicLong();
+                AtomicLong refused = new AtomicLong();
+                AtomicLong completions = new AtomicLong();
+                AtomicLong wrongAnswers = new AtomicLong();
+                Map<String, AtomicLong> refusals = new ConcurrentHashMap<>();
+                AtomicBoolean running = new AtomicBoolean(true);
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<?>> workers = new ArrayList<>();
+                client.connect();
+                await().atMost(WAIT).until(client::isConnected);
+                workers.add(pool.submit(() -> {
+                    start.await();
+                    while (running.get()) {
+                        Thread.sleep(100);
+                        proxy.cutAllConnections();
+                    }
+                    return null;
+                }));
+                for (int t = 0; t < threads; t++) {
+                    workers.add(pool.submit(() -> {
+                        start.await();
+                        while (running.get()) {
+                            long n = next.incrementAndGet();
+                            try {
+                                CompletableFuture<JsonNode> f = client.emitWithAck("probe", Map.of("n", n), ackTimeout);
+                                f.whenComplete((answer, error) -> {
+                                    completions.incrementAndGet();
+                                    if (error == null && answer.path("n").asLong() != n) {
+                                        wrongAnswers.incrementAndGet();
+                                    }
+                                });
+                                acks.add(f);
+                            } catch (io.noa.realtime.LimitExceededException e) {
+                                refused.incrementAndGet();
+                                refusals.computeIfAbsent(e.setting(), k -> new AtomicLong()).incrementAndGet();
+                                Thread.sleep(1); // refused: back off a little, as an application would
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                start.countDown();
+                Thread.sleep(runFor.toMillis());
+                running.set(false);
+                join(workers, watch, "realtime ack flood");
+                Map<String, Long> outcomes = new java.util.TreeMap<>();
+                for (CompletableFuture<JsonNode> f : acks) {
+                    String kind;
+                    try {
+                        f.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                        kind = "answered";
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        kind = e.getCause().getClass().getSimpleName();
+                    } catch (TimeoutException e) {
+                        throw new AssertionError("an accepted ack never completed; " + watch.seen(), e);
+                    }
+                    outcomes.merge(kind, 1L, Long::sum);
+                }
+                System.out.printf("[figure] %s realtime ack flood (%d threads, %d ms, ack timeout %d ms): %d accepted,"
+                        + " %d refused at the call %s, outcomes %s, %d proxied connections%n", transport.name(), threads,
+                        runFor.toMillis(), ackTimeout.toMillis(), acks.size(), refused.get(), refusals, outcomes,
+                        proxy.totalConnections());
+                await().atMost(WAIT).untilAsserted(() -> assertThat(completions.get())
+                        .as("completions of the accepted acks").isEqualTo(acks.size()));
+                assertThat(wrongAnswers.get()).as("acks answered with another payload").isZero();
+                assertThat(outcomes.keySet()).as("outcomes of accepted acks (a timeout means the frame was held"
+                        + " unsent for the whole ack timeout)").isSubsetOf("answered", "ConnectionClosedException");
+                assertThat(outcomes.getOrDefault("answered", 0L)).as("acks answered").isPositive();
+            } finally {
+                client.close();
+                pool.shutdownNow();
+            }
+            assertThat(watch.seen()).as("deadlocks").isEmpty();
+        }
+    }
+    /**
+     * Contract (issue 17, defect 14): when the peer stops reading, frames pile up in the
+     * transport's send queue; once its oldest frame has waited half an ack's timeout, a further
+     * {@code emitWithAck} is refused at the call with a {@link io.noa.realtime.LimitExceededException}
+     * naming {@code defaultAckTimeout}, long before the byte bound ({@code maxQueuedBytes}, 16 MiB)
+     * is reached; every ack accepted before completes exactly once (here: times out, as the peer
+     * never answers), and the client stays usable.
+     *
+     * @throws Exception on failure
+     */
+    @Test
+    public void realtimeAckEmitsAreRefusedOnceTheSendQueueIsTooOldToMakeTheirTimeout() throws Exception {
+        AtomicBoolean release = new AtomicBoolean();
+        byte[] connected = "{\"event\":\"$connected\",\"data\":{\"sid\":\"s-1\"}}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] frame = new byte[2 + connected.length];
+        frame[0] = (byte) 0x81;
+        frame[1] = (byte) connected.length;
+        System.arraycopy(connected, 0, frame, 2, connected.length);
+        Transport transport = newTransport();
+        try (io.noa.realtime.testkit.HostileServer server = io.noa.realtime.testkit.HostileServer.start(conn -> {
+            conn.acceptWebSocket(conn.readHead());
+            conn.write(frame);
+            while (!release.get()) { // never reads: the client's frames pile up
+                Thread.sleep(20);
+            }
+        })) {
+            Duration ackTimeout = Duration.ofSeconds(2);
+            RealtimeClient client = RealtimeClient.builder(server.wsUri("/ws")).transport(transport)
+                    .reconnection(false).timeout(Duration.ofSeconds(5)).build();
+            List<CompletableFuture<JsonNode>> accepted = new ArrayList<>();
+            AtomicLong completions = new AtomicLong();
+            io.noa.realtime.LimitExceededException refusal = null;
+            String padding = "x".repeat(2048);
+            try {
+                client.connect();
+                await().atMost(WAIT).until(client::isConnected);
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                while (refusal == null && System.nanoTime() < deadline) {
+                    try {
+                        CompletableFuture<JsonNode> f = client.emitWithAck("probe", Map.of("pad", padding), ackTimeout);
+                        f.whenComplete((v, e) -> completions.incrementAndGet());
+                        accepted.add(f);
+                    } catch (io.noa.realtime.LimitExceededException e) {
+                        refusal = e;
+                    }
+                    Thread.sleep(1);
+                }
+                assertThat(refusal).as("an emitWithAck refused while the peer reads nothing").isNotNull();
+                System.out.printf("[figure] %s refused after %d accepted emits: %s%n", transport.name(), accepted.size(),
+                        refusal.getMessage());
+                assertThat(refusal.setting()).as("the setting the refusal names (%s)", refusal.getMessage())
+                        .isEqualTo("defaultAckTimeout");
+                assertThat(refusal.getMessage()).contains("probe").doesNotContain(padding);
+                for (CompletableFuture<JsonNode> f : accepted) {
+                    try {
+                        f.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                        throw new AssertionError("an ack was answered by a peer that never answers");
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        assertThat(e.getCause()).isInstanceOf(RealtimeException.class);
+                    }
+                }
+                await().atMost(WAIT).untilAsserted(() -> assertThat(completions.get()).isEqualTo(accepted.size()));
+            } finally {
+                release.set(true);
+                client.close();
+            }
+            assertThat(client.state()).isEqualTo(ConnectionState.CLOSED);
         }
     }
 }

@@ -34,6 +34,25 @@ record ResourceSnapshot(int threads, int fds, long heap) {
         return fds == null ? -1 : fds.length;
     }
 
+    /** Open sockets of the process ({@code socket:[…]} descriptors), -1 where there is no /proc. */
+    static int openSockets() {
+        File[] fds = new File("/proc/self/fd").listFiles();
+        if (fds == null) {
+            return -1;
+        }
+        int n = 0;
+        for (File fd : fds) {
+            try {
+                if (java.nio.file.Files.readSymbolicLink(fd.toPath()).toString().startsWith("socket:")) {
+                    n++;
+                }
+            } catch (java.io.IOException | UnsupportedOperationException e) {
+                // closed meanwhile
+            }
+        }
+        return n;
+    }
+
     /**
      * What the open file descriptors are, by kind (sockets, pipes, epoll, jars, ...), for failure
      * messages.

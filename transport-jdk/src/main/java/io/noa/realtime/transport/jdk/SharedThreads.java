@@ -16,8 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * events). All are daemon threads.
  *
  * <p>They are counted by the transports that use them: the first {@link #acquire()} starts them,
- * the {@link #release(Threads)} of the last user shuts them down, and a later acquire starts new
- * ones. The pool's threads also end after {@link #IDLE_SECONDS} idle seconds.
+ * the {@link #release(Threads)} of the last user stops the timer, and a later acquire starts a new
+ * one. The pool is one for the process and never shut down: its threads end after
+ * {@link #IDLE_SECONDS} idle seconds, once the JDK finished what it still had to do.
  */
 final class SharedThreads {
     /** Size of the shared HttpClient executor. */
@@ -63,6 +64,24 @@ final class SharedThreads {
         };
     }
 
+    /**
+     * The one {@code HttpClient} executor of the process, never shut down: its threads start when
+     * work comes and end after {@link #IDLE_SECONDS} idle seconds, so at most {@link #POOL_SIZE}
+     * exist at any time, whatever the number of transports opened and closed.
+     */
+    private static final class Pool {
+        // The queue is unbounded on purpose: HttpClient submits its own small internal tasks here
+        // (their number follows open exchanges, not data volume) and does not expect rejection.
+        static final ThreadPoolExecutor INSTANCE = new ThreadPoolExecutor(POOL_SIZE, POOL_SIZE, IDLE_SECONDS,
+                TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemon("noa-jdk-http", true));
+
+        static {
+            INSTANCE.allowCoreThreadTimeOut(true);
+        }
+
+        private Pool() {}
+    }
+
     /** One generation of the shared threads. */
     static final class Threads {
         private final ScheduledThreadPoolExecutor timer;
@@ -74,11 +93,7 @@ final class SharedThreads {
             timer.setRemoveOnCancelPolicy(true);
             timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
             view = new UnstoppableScheduler(timer);
-            // The queue is unbounded on purpose: HttpClient submits its own small internal tasks here
-            // (their number follows open exchanges, not data volume) and does not expect rejection.
-            pool = new ThreadPoolExecutor(POOL_SIZE, POOL_SIZE, IDLE_SECONDS, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(), daemon("noa-jdk-http", true));
-            pool.allowCoreThreadTimeOut(true);
+            pool = Pool.INSTANCE;
         }
 
         /** The timer, as a view that refuses to be shut down by callers. */
@@ -91,9 +106,17 @@ final class SharedThreads {
             return pool;
         }
 
+        /**
+         * Stops the timer. The pool ({@link Pool}) is never shut down: its threads end on their own,
+         * each after {@link #IDLE_SECONDS} idle seconds. An {@code HttpClient} of a closed transport
+         * still has work to finish after the close (the peer's answer to a WebSocket close, a
+         * pooled connection being let go), and on Java 17 an executor that refuses that work leaves
+         * the exchange open for good: its {@code HttpClient}, selector thread and socket are then
+         * never released (issue 17: realtime cycles on a given JDK transport kept a selector thread
+         * each, chat cycles kept pooled connections open).
+         */
         private void shutdown() {
             timer.shutdownNow();
-            pool.shutdown(); // tasks already queued by HttpClient still run, then the threads end
         }
     }
 }

@@ -16,7 +16,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -40,6 +42,7 @@ final class Connector {
     private final Class<? extends SocketChannel> channelClass;
     private final Tls tls;
     private final AtomicInteger open = new AtomicInteger();
+    private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
     private final ThreadPoolExecutor resolver;
     private volatile boolean closed;
 
@@ -55,8 +58,19 @@ final class Connector {
     }
 
     /** Refuses new connections from now on; the transport is closing. */
+    /**
+     * Refuses new connections and closes every connection this connector opened that is still
+     * open (a WebSocket waiting for the peer's answer to its close, a stream nobody cancelled).
+     * A close is queued on the channel's event loop after what was written before it (a close
+     * frame goes out first). Left open, such a socket outlives its transport: once the event loop
+     * group is shut down nothing reads the peer's FIN, and the socket stays in CLOSE_WAIT for good
+     * (issue 17: realtime cycles on a given transport kept one socket every few cycles).
+     */
     void close() {
         closed = true;
+        for (Channel c : channels) {
+            c.close();
+        }
     }
 
     int openConnections() {
@@ -107,7 +121,14 @@ final class Connector {
         ChannelFuture connect = b.connect(new InetSocketAddress(address, ep.port()));
         Channel channel = connect.channel();
         open.incrementAndGet();
-        channel.closeFuture().addListener(f -> open.decrementAndGet());
+        channels.add(channel);
+        channel.closeFuture().addListener(f -> {
+            open.decrementAndGet();
+            channels.remove(channel);
+        });
+        if (closed) { // closed while this one was being opened: close() may not have seen it
+            channel.close();
+        }
         result.whenComplete((ch, err) -> {
             if (err != null) {
                 channel.close();
