@@ -10,7 +10,7 @@
 // "WORKER <i> LISTENING <port>" per worker, then "CLUSTER READY". It ends (with its workers)
 // when its stdin closes (the test's JVM went away).
 //
-// The guide's server side, as in server.js: auth.token "t-<user>"; room:join / room:leave with
+// The guide's server side, from guide.js as in server.js: auth.token "t-<user>"; room:join / room:leave with
 // acks and broadcasts; message:send -> message:new to the room; presence:update; typing:start /
 // typing:stop; plus "whoami", acked with {worker, pid}, so a test can see which server it is on.
 // No connection-state recovery: the cluster adapter does not restore sessions across workers.
@@ -18,6 +18,7 @@
 const cluster = require('cluster');
 const http = require('http');
 const { Server } = require('socket.io');
+const { authenticate, ack, roomHandlers } = require('./guide');
 const { createAdapter, setupPrimary } = require('@socket.io/cluster-adapter');
 
 if (cluster.isPrimary) {
@@ -54,53 +55,12 @@ if (cluster.isPrimary) {
   const io = new Server(httpServer, { transports: ['websocket'], adapter: createAdapter() });
   let nextMessageId = 1;
 
-  io.use((socket, next) => {
-    const token = socket.handshake.auth && socket.handshake.auth.token;
-    if (typeof token === 'string' && token.startsWith('t-') && token.length > 2) {
-      socket.data.userId = token.substring(2);
-      return next();
-    }
-    const err = new Error('unauthorized');
-    err.data = { code: 401, reason: 'bad token' };
-    next(err);
-  });
+  io.use(authenticate);
 
   io.on('connection', (socket) => {
     const userId = socket.data.userId;
-    const ack = (cb, value) => { if (typeof cb === 'function') cb(value); };
     socket.on('whoami', (data, cb) => ack(typeof data === 'function' ? data : cb, { worker: index, pid: process.pid, userId }));
-    socket.on('room:join', (data, cb) => {
-      const roomId = data && data.roomId;
-      if (typeof roomId !== 'string' || roomId === '') return ack(cb, { error: { message: 'roomId missing' } });
-      socket.join(roomId);
-      socket.to(roomId).emit('room:join', { roomId, userId });
-      ack(cb, { ok: true, roomId, worker: index });
-    });
-    socket.on('room:leave', (data, cb) => {
-      const roomId = data && data.roomId;
-      socket.leave(roomId);
-      socket.to(roomId).emit('room:leave', { roomId, userId });
-      ack(cb, { ok: true, roomId });
-    });
-    socket.on('message:send', (data, cb) => {
-      const roomId = data && data.roomId;
-      const id = 'w' + index + '-m' + nextMessageId++;
-      socket.to(roomId).emit('message:new', { roomId, userId, id, content: data.content, worker: index });
-      ack(cb, { ok: true, id });
-    });
-    socket.on('presence:update', (data) => {
-      const rooms = [...socket.rooms].filter((r) => r !== socket.id);
-      if (rooms.length === 0) return;
-      socket.to(rooms).emit('presence:update', {
-        userId, status: data && data.status, metadata: (data && data.metadata) || {}, lastSeen: Date.now(),
-      });
-    });
-    for (const event of ['typing:start', 'typing:stop']) {
-      socket.on(event, (data) => {
-        const roomId = data && data.roomId;
-        if (typeof roomId === 'string') socket.to(roomId).emit(event, { roomId, userId });
-      });
-    }
+    roomHandlers(socket, () => 'w' + index + '-m' + nextMessageId++, { worker: index });
   });
 
   httpServer.listen({ port: 0, host: '127.0.0.1', exclusive: true }, () => {

@@ -12,6 +12,7 @@
 'use strict';
 const http = require('http');
 const { Server } = require('socket.io');
+const { authenticate, ack, roomHandlers } = require('./guide');
 
 const port = Number(process.argv[2] || process.env.PORT || 3000);
 const pingInterval = Number(process.argv[3] || 25000);
@@ -87,54 +88,9 @@ io.engine.on('connection', (conn) => {
 });
 // ---- end block: several namespaces over one link ----
 
-function authenticate(socket, next) {
-  const token = socket.handshake.auth && socket.handshake.auth.token;
-  if (typeof token === 'string' && token.startsWith('t-') && token.length > 2) {
-    socket.data.userId = token.substring(2);
-    return next();
-  }
-  const err = new Error('unauthorized');
-  err.data = { code: 401, reason: 'bad token' };
-  next(err);
-}
-
 function guideHandlers(socket) {
   connects++;
-  const userId = socket.data.userId;
-  const ack = (cb, value) => { if (typeof cb === 'function') cb(value); };
-
-  socket.on('room:join', (data, cb) => {
-    const roomId = data && data.roomId;
-    if (typeof roomId !== 'string' || roomId === '') return ack(cb, { error: { message: 'roomId missing' } });
-    socket.join(roomId);
-    socket.to(roomId).emit('room:join', { roomId, userId });
-    ack(cb, { ok: true, roomId });
-  });
-  socket.on('room:leave', (data, cb) => {
-    const roomId = data && data.roomId;
-    socket.leave(roomId);
-    socket.to(roomId).emit('room:leave', { roomId, userId });
-    ack(cb, { ok: true, roomId });
-  });
-  socket.on('message:send', (data, cb) => {
-    const roomId = data && data.roomId;
-    const id = 'm' + nextMessageId++;
-    socket.to(roomId).emit('message:new', { roomId, userId, id, content: data.content });
-    ack(cb, { ok: true, id });
-  });
-  socket.on('presence:update', (data) => {
-    const rooms = [...socket.rooms].filter((r) => r !== socket.id);
-    if (rooms.length === 0) return;
-    socket.to(rooms).emit('presence:update', {
-      userId, status: data && data.status, metadata: (data && data.metadata) || {}, lastSeen: Date.now(),
-    });
-  });
-  for (const event of ['typing:start', 'typing:stop']) {
-    socket.on(event, (data) => {
-      const roomId = data && data.roomId;
-      if (typeof roomId === 'string') socket.to(roomId).emit(event, { roomId, userId });
-    });
-  }
+  roomHandlers(socket, () => 'm' + nextMessageId++);
   socket.on('echo', (...args) => {
     const cb = typeof args[args.length - 1] === 'function' ? args.pop() : null;
     ack(cb, { nsp: socket.nsp.name, args });

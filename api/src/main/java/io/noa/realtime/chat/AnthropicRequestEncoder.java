@@ -24,33 +24,14 @@ final class AnthropicRequestEncoder {
         String model = DialectJson.model(request, defaultModel);
         return DialectJson.write(g -> {
             g.writeStringField("model", model);
-            StringBuilder system = new StringBuilder();
-            for (Message m : request.messages()) {
-                if (m.role() == Role.SYSTEM || m.role() == Role.DEVELOPER) {
-                    if (system.length() > 0) {
-                        system.append("\n\n");
-                    }
-                    system.append(m.content().orElse(""));
-                }
-            }
-            if (system.length() > 0) {
-                g.writeStringField("system", system.toString());
-            }
+            DialectJson.writeSystemText(g, "system", request.messages());
             g.writeArrayFieldStart("messages");
             writeTurns(g, request.messages());
             g.writeEndArray();
             g.writeNumberField("max_tokens", request.maxTokens().orElse(DEFAULT_MAX_TOKENS));
             g.writeBooleanField("stream", true);
-            if (request.temperature().isPresent()) {
-                g.writeNumberField("temperature", request.temperature().getAsDouble());
-            }
-            if (!request.tools().isEmpty()) {
-                g.writeArrayFieldStart("tools");
-                for (JsonNode tool : request.tools()) {
-                    writeTool(g, tool);
-                }
-                g.writeEndArray();
-            }
+            DialectJson.writeTemperature(g, request);
+            DialectJson.writeTools(g, request.tools(), AnthropicRequestEncoder::writeTool);
             DialectJson.writeExtra(g, request.extra());
         });
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 
 /** Helpers shared by the request encoders of the non-default dialects. Not API. */
@@ -35,6 +36,48 @@ final class DialectJson {
             throw new IllegalArgumentException("Cannot write the request as JSON: " + e.getMessage(), e);
         }
         return out.toByteArray();
+    }
+
+    /** Writes one tool definition in a dialect's shape. */
+    interface ToolWriter {
+        void write(JsonGenerator g, JsonNode tool) throws IOException;
+    }
+
+    /**
+     * The system and developer messages joined by a blank line, as the string field {@code name}
+     * (Anthropic's {@code system}, Responses' {@code instructions}); nothing when there are none.
+     */
+    static void writeSystemText(JsonGenerator g, String name, List<Message> messages) throws IOException {
+        StringBuilder text = new StringBuilder();
+        for (Message m : messages) {
+            if (m.role() == Role.SYSTEM || m.role() == Role.DEVELOPER) {
+                if (text.length() > 0) {
+                    text.append("\n\n");
+                }
+                text.append(m.content().orElse(""));
+            }
+        }
+        if (text.length() > 0) {
+            g.writeStringField(name, text.toString());
+        }
+    }
+
+    /** {@code temperature} when the request sets one. */
+    static void writeTemperature(JsonGenerator g, ChatRequest request) throws IOException {
+        if (request.temperature().isPresent()) {
+            g.writeNumberField("temperature", request.temperature().getAsDouble());
+        }
+    }
+
+    /** The {@code tools} array, each written by {@code writer}; nothing when the request has none. */
+    static void writeTools(JsonGenerator g, List<JsonNode> tools, ToolWriter writer) throws IOException {
+        if (!tools.isEmpty()) {
+            g.writeArrayFieldStart("tools");
+            for (JsonNode tool : tools) {
+                writer.write(g, tool);
+            }
+            g.writeEndArray();
+        }
     }
 
     /** The request's extra fields, last, so that they may replace what the encoder wrote. */

@@ -18,37 +18,18 @@ final class ResponsesRequestEncoder {
         String model = DialectJson.model(request, defaultModel);
         return DialectJson.write(g -> {
             g.writeStringField("model", model);
-            StringBuilder instructions = new StringBuilder();
-            for (Message m : request.messages()) {
-                if (m.role() == Role.SYSTEM || m.role() == Role.DEVELOPER) {
-                    if (instructions.length() > 0) {
-                        instructions.append("\n\n");
-                    }
-                    instructions.append(m.content().orElse(""));
-                }
-            }
-            if (instructions.length() > 0) {
-                g.writeStringField("instructions", instructions.toString());
-            }
+            DialectJson.writeSystemText(g, "instructions", request.messages());
             g.writeArrayFieldStart("input");
             for (Message m : request.messages()) {
                 writeItems(g, m);
             }
             g.writeEndArray();
             g.writeBooleanField("stream", true);
-            if (request.temperature().isPresent()) {
-                g.writeNumberField("temperature", request.temperature().getAsDouble());
-            }
+            DialectJson.writeTemperature(g, request);
             if (request.maxTokens().isPresent()) {
                 g.writeNumberField("max_output_tokens", request.maxTokens().getAsInt());
             }
-            if (!request.tools().isEmpty()) {
-                g.writeArrayFieldStart("tools");
-                for (JsonNode tool : request.tools()) {
-                    writeTool(g, tool);
-                }
-                g.writeEndArray();
-            }
+            DialectJson.writeTools(g, request.tools(), ResponsesRequestEncoder::writeTool);
             DialectJson.writeExtra(g, request.extra());
         });
     }

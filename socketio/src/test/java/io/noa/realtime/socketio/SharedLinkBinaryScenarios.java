@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.noa.realtime.spi.Transport;
 import io.noa.realtime.ws.RealtimeClient;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -20,9 +18,6 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,8 +28,7 @@ import org.junit.jupiter.api.Test;
  * its attachments. One subclass per transport supplies {@link #newTransport()}. The server's
  * binary events are in the "binary attachments" block of {@code sio-server/server.js}.
  */
-abstract class SharedLinkBinaryScenarios {
-    private static final Duration WAIT = Duration.ofSeconds(30);
+abstract class SharedLinkBinaryScenarios extends SocketIoScenarioBase {
     /**
      * Emits per namespace in {@link #binaryEmitsFromTwoThreadsOnTwoNamespacesOfOneLinkAllComeBackIntact}:
      * 100 in CI, 5,000 with {@code -Dnoa.soak=long}, or {@code -Dnoa.soak.sharedLinkBinaryEmits=N}.
@@ -45,37 +39,16 @@ abstract class SharedLinkBinaryScenarios {
     /** Unanswered emits per namespace at most, in that test. */
     private static final int WINDOW = 200;
 
-    private SocketIoTestServer server;
-    private Transport transport;
     private SocketIoManager manager;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
 
-    /** The transport under test; closed after the class. */
-    protected abstract Transport newTransport();
-
-    @BeforeAll
-    void startServer() {
-        server = SocketIoTestServer.start();
-        transport = newTransport();
-    }
-
-    @AfterAll
-    void stopServer() {
-        server.close();
-        transport.close();
-    }
 
     @BeforeEach
     void startManager() {
         manager = SocketIoManager.builder(server.uri()).transport(transport).build();
     }
 
-    @AfterEach
-    void closeEverything() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
-        toClose.clear();
+    @Override
+    void afterClientsClosed() {
         manager.close();
         await().atMost(WAIT).until(() -> server.hook("/links").path("engineClients").asInt() == 0);
     }
@@ -90,9 +63,6 @@ abstract class SharedLinkBinaryScenarios {
         return c;
     }
 
-    private static JsonNode get(CompletableFuture<JsonNode> f) throws Exception {
-        return f.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    }
 
     /** Both namespaces ride on one Engine.IO connection, as the server sees it. */
     private void assertOneLink(String user) {

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.noa.realtime.ConnectionState;
 import io.noa.realtime.RealtimeException;
-import io.noa.realtime.spi.Transport;
 import io.noa.realtime.testkit.ChaosProxy;
 import io.noa.realtime.ws.RealtimeClient;
 import java.time.Duration;
@@ -14,15 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,8 +26,7 @@ import org.junit.jupiter.api.Test;
  * {@code socket.io} 4.8.4 server, through a {@link ChaosProxy} that counts the TCP connections and
  * can cut them; one subclass per transport supplies {@link #newTransport()}.
  */
-abstract class SharedLinkScenarios {
-    private static final Duration WAIT = Duration.ofSeconds(30);
+abstract class SharedLinkScenarios extends SocketIoScenarioBase {
     /**
      * Link cuts in {@link #killingTheTransportReconnectsBothNamespacesOverOneNewLink}: 2 in CI, 200
      * with {@code -Dnoa.soak=long}, or {@code -Dnoa.soak.sharedLinkCuts=N} (the tck's soak convention).
@@ -41,26 +35,9 @@ abstract class SharedLinkScenarios {
             "long".equalsIgnoreCase(System.getProperty("noa.soak", System.getenv().getOrDefault("NOA_SOAK", "")))
                     ? 200 : 2);
 
-    private SocketIoTestServer server;
-    private Transport transport;
     private ChaosProxy proxy;
     private SocketIoManager manager;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
 
-    /** The transport under test; closed after the class. */
-    protected abstract Transport newTransport();
-
-    @BeforeAll
-    void startServer() {
-        server = SocketIoTestServer.start();
-        transport = newTransport();
-    }
-
-    @AfterAll
-    void stopServer() {
-        server.close();
-        transport.close();
-    }
 
     @BeforeEach
     void startProxyAndManager() {
@@ -68,12 +45,8 @@ abstract class SharedLinkScenarios {
         manager = SocketIoManager.builder(proxy.proxied(server.uri())).transport(transport).build();
     }
 
-    @AfterEach
-    void closeEverything() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
-        toClose.clear();
+    @Override
+    void afterClientsClosed() {
         manager.close();
         proxy.close();
         await().atMost(WAIT).until(() -> server.hook("/links").path("engineClients").asInt() == 0);
@@ -95,9 +68,6 @@ abstract class SharedLinkScenarios {
         return c;
     }
 
-    private static JsonNode get(CompletableFuture<JsonNode> f) throws Exception {
-        return f.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    }
 
     /** The Engine.IO connection ids of the given user's sockets, per namespace, as the server sees them. */
     private Map<String, String> connsOf(String user) {

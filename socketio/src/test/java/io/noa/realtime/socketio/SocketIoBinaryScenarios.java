@@ -6,11 +6,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.noa.realtime.LimitExceededException;
 import io.noa.realtime.event.EventType;
-import io.noa.realtime.spi.Transport;
 import io.noa.realtime.ws.RealtimeClient;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,9 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,35 +25,8 @@ import org.junit.jupiter.api.Test;
  * {@link #newTransport()}. The server's binary events are in the "binary attachments" block of
  * {@code sio-server/server.js}.
  */
-abstract class SocketIoBinaryScenarios {
-    private static final Duration WAIT = Duration.ofSeconds(30);
+abstract class SocketIoBinaryScenarios extends SocketIoScenarioBase {
 
-    private SocketIoTestServer server;
-    private Transport transport;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    /** The transport under test; closed after the class. */
-    protected abstract Transport newTransport();
-
-    @BeforeAll
-    void startServer() {
-        server = SocketIoTestServer.start();
-        transport = newTransport();
-    }
-
-    @AfterAll
-    void stopServer() {
-        server.close();
-        transport.close();
-    }
-
-    @AfterEach
-    void closeClients() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
-        toClose.clear();
-    }
 
     private RealtimeClient user(String name, SocketIo protocol) {
         RealtimeClient c = RealtimeClient.builder(server.uri()).protocol(protocol).transport(transport)
@@ -72,9 +40,6 @@ abstract class SocketIoBinaryScenarios {
         return user(name, SocketIo.v5());
     }
 
-    private static JsonNode get(CompletableFuture<JsonNode> f) throws Exception {
-        return f.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    }
 
     /** The bytes the server's {@code blobBytes(size, seed)} makes. */
     private static byte[] serverBytes(int size, int seed) {
@@ -266,13 +231,5 @@ abstract class SocketIoBinaryScenarios {
                 assertThat(m.get("data").binaryValue()).isEqualTo(fromNode);
             });
         }
-    }
-
-    private static boolean has(NodeProcess p, String type) {
-        return p.jsonLines().stream().anyMatch(n -> n.path("type").asText().equals(type));
-    }
-
-    private static JsonNode first(NodeProcess p, String type) {
-        return p.jsonLines().stream().filter(n -> n.path("type").asText().equals(type)).findFirst().orElseThrow();
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.noa.realtime.spi.Transport;
 import io.noa.realtime.ws.RealtimeClient;
 import io.noa.realtime.ws.TypingIndicator;
 import java.net.URI;
@@ -14,9 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,20 +21,13 @@ import org.junit.jupiter.api.Test;
  * ({@code sio-server/cluster-server.js}); one unchanged Java client on each worker, in the same
  * room. One subclass per transport supplies {@link #newTransport()}.
  */
-abstract class SocketIoClusterScenarios {
-    private static final Duration WAIT = Duration.ofSeconds(30);
+abstract class SocketIoClusterScenarios extends SocketIoScenarioBase {
     private static final String ROOM = "scale-out";
 
     private NodeProcess cluster;
     private final List<URI> workers = new ArrayList<>();
-    private Transport transport;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    /** The transport under test; closed after the class. */
-    protected abstract Transport newTransport();
-
-    @BeforeAll
-    void startCluster() {
+    @Override
+    void startServers() {
         cluster = new NodeProcess("cluster-server.js", "2");
         await("the Node cluster's two workers to listen").atMost(Duration.ofSeconds(60))
                 .until(() -> cluster.lines.contains("CLUSTER READY") || !cluster.isAlive());
@@ -54,25 +43,13 @@ abstract class SocketIoClusterScenarios {
             }
         }
         workers.addAll(List.of(byIndex));
-        transport = newTransport();
     }
 
-    @AfterAll
-    void stopCluster() {
+    @Override
+    void stopServers() {
         if (cluster != null) {
             cluster.close();
         }
-        if (transport != null) {
-            transport.close();
-        }
-    }
-
-    @AfterEach
-    void closeClients() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
-        toClose.clear();
     }
 
     private RealtimeClient user(String name, int worker) {
@@ -87,9 +64,6 @@ abstract class SocketIoClusterScenarios {
         return c;
     }
 
-    private static JsonNode get(java.util.concurrent.CompletableFuture<JsonNode> f) throws Exception {
-        return f.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    }
 
     @Test
     void broadcastsPresenceAndTypingCrossServerProcesses() throws Exception {

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.noa.realtime.AckTimeoutException;
 import io.noa.realtime.ConnectionState;
 import io.noa.realtime.LimitExceededException;
-import io.noa.realtime.spi.Transport;
 import io.noa.realtime.ws.RealtimeClient;
 import io.noa.realtime.ws.RealtimeOptions;
 import java.lang.management.ManagementFactory;
@@ -22,9 +21,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,34 +29,11 @@ import org.junit.jupiter.api.Test;
  * per-emit timeouts, volatile emits, the server's {@code maxPayload} on send, connection-state
  * recovery, and many concurrent acks. One subclass per transport supplies {@link #newTransport()}.
  */
-abstract class SocketIoReliabilityScenarios {
-    private static final Duration WAIT = Duration.ofSeconds(30);
+abstract class SocketIoReliabilityScenarios extends SocketIoScenarioBase {
 
-    private SocketIoTestServer server;
-    private Transport transport;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    /** The transport under test; closed after the class. */
-    protected abstract Transport newTransport();
-
-    @BeforeAll
-    void startServer() {
+    @Override
+    void startServers() {
         server = SocketIoTestServer.startWithRecovery();
-        transport = newTransport();
-    }
-
-    @AfterAll
-    void stopServer() {
-        server.close();
-        transport.close();
-    }
-
-    @AfterEach
-    void closeClients() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
-        toClose.clear();
     }
 
     private RealtimeClient client(String user, UnaryOperator<RealtimeOptions.Builder> tune) {
@@ -77,9 +50,6 @@ abstract class SocketIoReliabilityScenarios {
         return c;
     }
 
-    private static JsonNode get(CompletableFuture<JsonNode> f) throws Exception {
-        return f.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    }
 
     private static List<String> ids(List<JsonNode> messages) {
         return messages.stream().map(m -> m.path("id").asText()).collect(Collectors.toList());

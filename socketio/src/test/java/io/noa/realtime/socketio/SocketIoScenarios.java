@@ -7,53 +7,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.noa.realtime.ConnectionState;
 import io.noa.realtime.RealtimeException;
 import io.noa.realtime.StateChange;
-import io.noa.realtime.spi.Transport;
 import io.noa.realtime.testkit.ChaosProxy;
 import io.noa.realtime.ws.RealtimeClient;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Socket.IO scenarios against the real npm {@code socket.io} 4.8.4 server; one subclass per
  * transport supplies {@link #newTransport()}.
  */
-abstract class SocketIoScenarios {
-    private static final Duration WAIT = Duration.ofSeconds(30);
+abstract class SocketIoScenarios extends SocketIoScenarioBase {
 
-    private static SocketIoTestServer server;
-    private static Transport transport;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    /** The transport under test; closed after the class. */
-    protected abstract Transport newTransport();
-
-    @BeforeAll
-    void startServer() {
-        server = SocketIoTestServer.start();
-        transport = newTransport();
-    }
-
-    @AfterAll
-    void stopServer() {
-        server.close();
-        transport.close();
-    }
-
-    @AfterEach
-    void closeClients() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
-    }
 
     private RealtimeClient client(SocketIoTestServer s, SocketIo protocol, Object auth) {
         RealtimeClient c = RealtimeClient.builder(s.uri())
@@ -73,9 +42,6 @@ abstract class SocketIoScenarios {
         return c;
     }
 
-    private static JsonNode get(java.util.concurrent.CompletableFuture<JsonNode> f) throws Exception {
-        return f.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    }
 
     @Test
     void refusedAuthFailsWithTheServersMessageAndDataAndDoesNotReconnect() {
@@ -338,13 +304,5 @@ abstract class SocketIoScenarios {
             assertThat(server.hook("/ask?user=alice&event=server:ping").path("answer").path("pong").asText())
                     .isEqualTo("java");
         }
-    }
-
-    private static boolean has(NodeProcess p, String type) {
-        return p.jsonLines().stream().anyMatch(n -> n.path("type").asText().equals(type));
-    }
-
-    private static JsonNode first(NodeProcess p, String type) {
-        return p.jsonLines().stream().filter(n -> n.path("type").asText().equals(type)).findFirst().orElseThrow();
     }
 }

@@ -208,14 +208,19 @@ public final class SseSideBySide {
         }
 
         private void ratioTable(StringBuilder out, BenchClient.Kind kind, String title) {
-            List<BenchClient> ours = of(kind, true);
             List<BenchClient> peers = new ArrayList<>(of(kind, false));
             peers.addAll(of(BenchClient.Kind.BOUND, false));
+            ratios(out, of(kind, true), peers, title + ": ours ÷ peer (events/s)", this::rate);
+        }
+
+        /** One row per client of ours, one column per peer: {@code measure(ours) / measure(peer)}. */
+        private void ratios(StringBuilder out, List<BenchClient> ours, List<BenchClient> peers, String title,
+                ToDoubleFunction<BenchClient> measure) {
             if (ours.isEmpty() || peers.isEmpty()) {
                 return;
             }
             List<String> header = new ArrayList<>();
-            header.add(title + ": ours ÷ peer (events/s)");
+            header.add(title);
             for (BenchClient p : peers) {
                 header.add("÷ " + p.name);
             }
@@ -224,7 +229,7 @@ public final class SseSideBySide {
                 List<String> row = new ArrayList<>();
                 row.add(o.name);
                 for (BenchClient p : peers) {
-                    row.add(Report.num(rate(o) / rate(p), 2) + "×");
+                    row.add(Report.num(measure.applyAsDouble(o) / measure.applyAsDouble(p), 2) + "×");
                 }
                 rows.add(row);
             }
@@ -241,26 +246,8 @@ public final class SseSideBySide {
 
         /** Client CPU per event: ours ÷ the peers' (lower is better), the token-stream mode's measure. */
         private void cpuTable(StringBuilder out, BenchClient.Kind kind, String title) {
-            List<BenchClient> ours = of(kind, true);
-            List<BenchClient> peers = of(kind, false);
-            if (ours.isEmpty() || peers.isEmpty()) {
-                return;
-            }
-            List<String> header = new ArrayList<>();
-            header.add(title + ": ours ÷ peer (CPU µs/event, lower is better)");
-            for (BenchClient p : peers) {
-                header.add("÷ " + p.name);
-            }
-            List<List<String>> rows = new ArrayList<>();
-            for (BenchClient o : ours) {
-                List<String> row = new ArrayList<>();
-                row.add(o.name);
-                for (BenchClient p : peers) {
-                    row.add(Report.num(cpu(o) / cpu(p), 2) + "×");
-                }
-                rows.add(row);
-            }
-            out.append(Report.table(header, rows)).append('\n');
+            ratios(out, of(kind, true), of(kind, false), title + ": ours ÷ peer (CPU µs/event, lower is better)",
+                    this::cpu);
         }
 
         /** The targets of issue 16, each printed as met or missed. */
