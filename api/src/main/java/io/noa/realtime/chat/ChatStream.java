@@ -215,6 +215,7 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
             phase = Phase.SENDING;
             timer = null;
             call = c;
+            accumulator.redactWith(c::redactSecrets); // an error event that echoes the request keeps no key
         }
         c.start();
     }

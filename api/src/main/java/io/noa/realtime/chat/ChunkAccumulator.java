@@ -57,6 +57,8 @@ public final class ChunkAccumulator {
     private final Map<String, JsonNode> extras = new LinkedHashMap<>();
     private Usage usage;
     private ErrorDetail error;
+    /** Cuts the request's secrets out of a server's error texts; identity unless the owner sets one. */
+    private java.util.function.UnaryOperator<String> redactor = java.util.function.UnaryOperator.identity();
     private Throwable failure;
     private StreamingMessage.State state = StreamingMessage.State.STREAMING;
     private int chunkCount;
@@ -145,7 +147,7 @@ public final class ChunkAccumulator {
             acc.apply(c);
         }
         if (chunk.error().isPresent()) {
-            error = chunk.error().get();
+            error = redacted(chunk.error().get());
             state = StreamingMessage.State.ERROR;
         }
     }
@@ -160,6 +162,28 @@ public final class ChunkAccumulator {
             usage = u;
             snapshot = null;
         }
+    }
+
+    /**
+     * Sets what cuts the request's secret values out of the server's error texts (a server or
+     * proxy may echo the request in an error event of a 2xx stream). The chat stream sets it.
+     *
+     * @param redactor the redactor
+     */
+    void redactWith(java.util.function.UnaryOperator<String> redactor) {
+        this.redactor = Objects.requireNonNull(redactor, "redactor");
+    }
+
+    private ErrorDetail redacted(ErrorDetail e) {
+        String message = redactor.apply(e.message());
+        String type = e.type().map(redactor).orElse(null);
+        String code = e.code().map(redactor).orElse(null);
+        String param = e.param().map(redactor).orElse(null);
+        if (message.equals(e.message()) && Objects.equals(type, e.type().orElse(null))
+                && Objects.equals(code, e.code().orElse(null)) && Objects.equals(param, e.param().orElse(null))) {
+            return e;
+        }
+        return ErrorDetail.of(message, type, code, param);
     }
 
     private void acceptMeta(StreamChunk chunk) {

@@ -105,6 +105,8 @@ public final class EventStreamCall {
     private final String headTimeoutSetting;
     private final Set<String> secretHeaders;
     private final String target;
+    /** The request's secret values, computed on first use by {@link #redactSecrets}. */
+    private volatile List<String> secretValues;
     private final Object lock = new Object();
     /** The transport's own future of the request in flight (one per redirect hop). */
     private CompletableFuture<StreamingResponse> inFlight;
@@ -141,6 +143,26 @@ public final class EventStreamCall {
      */
     public static Builder builder(Transport transport, StreamingRequest request, SseParser parser, Listener listener) {
         return new Builder(transport, request, parser, listener);
+    }
+
+    /**
+     * Cuts this request's secret values (the auth header and every header treated as a credential,
+     * a key in the URL query) out of a text the server sent, for example an error event inside a
+     * 2xx stream that echoes the request. Texts the SDK keeps (messages, errors) go through this.
+     *
+     * @param text a text from the server, or {@code null}
+     * @return the text with each secret value replaced by {@code <redacted>}
+     */
+    public String redactSecrets(String text) {
+        if (text == null || text.isEmpty()) {
+            return text;
+        }
+        List<String> secrets = secretValues;
+        if (secrets == null) {
+            secrets = HttpExchange.secretValues(request, secretHeaders);
+            secretValues = secrets;
+        }
+        return Redaction.redactValues(text, secrets);
     }
 
     /** Sends the request. Call once; no effect after {@link #cancel()}. */

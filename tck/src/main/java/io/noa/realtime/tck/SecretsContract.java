@@ -334,4 +334,29 @@ public abstract class SecretsContract extends TransportContractSupport {
         }
         assertNoSecretAnywhere();
     }
+
+    /**
+     * A server that answers 200 and then sends an error event echoing the request (issue 17
+     * leftover): the message ends in {@code ERROR} with the server's text, and no secret is in it,
+     * in the call, or anywhere else.
+     *
+     * @throws Exception if the test fails
+     */
+    @Test
+    public void anErrorEventInsideA2xxStreamThatEchoesTheRequestKeepsSecrets() throws Exception {
+        Transport transport = newTransport();
+        inspected.add(transport);
+        try (HostileServer server = HostileServer.start(HostileServer.echoingErrorEvent());
+                StreamingChat chat = chat(server.uri("/v1/chat/completions"), transport)) {
+            chatOnce(chat);
+            assertThat(server.requestHeads()).as("the server saw the credentials it echoes")
+                    .anySatisfy(h -> assertThat(h).contains(API_KEY));
+            assertThat(chat.messages().values()).anySatisfy(m -> {
+                assertThat(m.state()).isEqualTo(StreamingMessage.State.ERROR);
+                assertThat(m.error()).hasValueSatisfying(e -> assertThat(e.message())
+                        .contains("upstream rejected").contains("<redacted>"));
+            });
+        }
+        assertNoSecretAnywhere();
+    }
 }

@@ -550,6 +550,24 @@ public final class HostileServer implements AutoCloseable {
     }
 
     /**
+     * Answers {@code 200 text/event-stream} and sends one chat error event whose message echoes
+     * the whole request head back (as a careless proxy does inside a stream), then closes: the
+     * credentials come back inside a 2xx stream. The request body is read first (and not echoed).
+     *
+     * @return the behaviour
+     */
+    public static Behavior echoingErrorEvent() {
+        return conn -> {
+            String head = conn.readHead();
+            conn.readBody(head);
+            String escaped = head.replace("\\", "\\\\").replace("\"", "\\\"").replace("\r\n", "\\n");
+            conn.write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n"
+                    + "data: {\"error\":{\"message\":\"upstream rejected: " + escaped
+                    + "\",\"type\":\"invalid_request_error\",\"code\":\"" + escaped + "\"}}\n\n");
+        };
+    }
+
+    /**
      * An event stream that sets {@code retry: 0}, sends one event, and closes: a reconnect storm
      * for a client without a floor on its delay.
      *
