@@ -157,13 +157,24 @@ public abstract class LeakContract extends TransportContractSupport {
      * baseline is as low as it gets.
      */
     private static void awaitTransportThreadsGone() {
+        // threads of other tests' transports may stay (their GC-bound JDK clients): the baseline is
+        // taken once no thread is left, or once the count has not changed for longer than a pool
+        // thread's idle time
+        long settleNanos = Duration.ofSeconds(6).toNanos();
+        long[] last = {-1, System.nanoTime()};
         try {
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
-                if (ResourceSnapshot.ourThreads() == 0) {
+                int n = ResourceSnapshot.ourThreads();
+                long now = System.nanoTime();
+                if (n == 0) {
                     return true;
                 }
+                if (n != last[0]) {
+                    last[0] = n;
+                    last[1] = now;
+                }
                 System.gc(); // on Java 17 a closed JDK HttpClient's selector thread ends when it is collected
-                return false;
+                return now - last[1] >= settleNanos;
             });
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             // some transports keep a thread or two for a while; the baseline then counts them
