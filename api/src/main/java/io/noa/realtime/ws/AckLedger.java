@@ -146,6 +146,8 @@ final class AckLedger {
      * the scheduler no task and no wake-up (before, each ack scheduled and cancelled its own timer).
      */
     private final Set<Entry> armed = new HashSet<>();
+    /** The least time between two timeout sweeps: an ack may time out up to this much late, never early. */
+    static final long SWEEP_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     private ScheduledFuture<?> sweep;
     /** The deadline {@link #sweep} is armed for. */
     private long sweepAt;
@@ -341,7 +343,7 @@ final class AckLedger {
                 }
             }
         }
-        writer.kick();
+        writer.kickWithoutWaiting();
         delivery.kick();
         return ack ? e.answer : CompletableFuture.completedFuture(null);
     }
@@ -349,7 +351,7 @@ final class AckLedger {
     /** Answers the peer's event {@code ackId} on the link it came from. */
     void answer(Link l, long ackId, JsonNode data) {
         writer.enqueue(() -> l.writeAck(ackId, data));
-        writer.kick();
+        writer.kickWithoutWaiting();
     }
 
     /** Under lock: a new id for this try, into the pending table, and the write queued. */
@@ -412,7 +414,7 @@ final class AckLedger {
             }
             settleLocked(e, data, error);
         }
-        writer.kick(); // with retries, the next queued ack goes out
+        writer.kickWithoutWaiting(); // with retries, the next queued ack goes out
         delivery.kick();
     }
 
@@ -443,10 +445,14 @@ final class AckLedger {
                 }
             }
             if (more && (sweep == null || next - sweepAt < 0)) {
-                scheduleSweepLocked(next);
+                // not sooner than SWEEP_SLACK_NANOS from now: each sweep looks at every armed try, so
+                // with many tries whose deadlines follow each other closely, one sweep per deadline
+                // would hold the lock (and the reader's acks behind it) most of the time
+                long notBefore = now + SWEEP_SLACK_NANOS;
+                scheduleSweepLocked(next - notBefore < 0 ? notBefore : next);
             }
         }
-        writer.kick();
+        writer.kickWithoutWaiting();
         delivery.kick();
     }
 
@@ -513,7 +519,7 @@ final class AckLedger {
             }
             drainQueueLocked();
         }
-        writer.kick();
+        writer.kickWithoutWaiting();
     }
 
     /**

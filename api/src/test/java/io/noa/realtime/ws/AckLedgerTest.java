@@ -588,4 +588,105 @@ class AckLedgerTest {
         assertThat(ledger.settledCount()).isEqualTo(2);
         assertThat(delivery.underLock).isEmpty();
     }
+
+    /**
+     * Issue 17, defect 14: the reader (here the test thread) hands the ledger an acknowledgement and
+     * an answer to the peer's ack while an application thread is inside a write (it holds the
+     * writer's turn). The reader must not wait for that thread: on the JDK transport a reader
+     * parked there stopped reading the socket, so the link's end and the peer's answers were seen
+     * seconds late and acks timed out unsent. The answer it queued is written by the holder, after
+     * the frame being written, in order.
+     */
+    @Test
+    void theReaderNeverWaitsForAnApplicationThreadThatIsWriting() throws Exception {
+        AckLedger ledger = ledger(false, 0);
+        CountDownLatch inWrite = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        RecordingLink link = new RecordingLink() {
+            @Override
+            public void write(String event, JsonNode data, long ackId) {
+                if (event.equals("slow")) {
+                    inWrite.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                super.write(event, data, ackId);
+            }
+        };
+        ledger.linkUp(link);
+        CompletableFuture<JsonNode> first = ledger.emitWithAck("first", IntNode.valueOf(1), LONG);
+        long firstId = link.frames.get(0).ackId();
+        Thread app = new Thread(() -> ledger.emit("slow", IntNode.valueOf(2)), "app-writer");
+        app.setDaemon(true);
+        app.start();
+        try {
+            assertThat(inWrite.await(30, TimeUnit.SECONDS)).as("the application thread is writing").isTrue();
+            CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
+                ledger.ackReceived(firstId, TextNode.valueOf("ok"), null);
+                ledger.answer(link, 7, TextNode.valueOf("answer"));
+            });
+            reader.get(30, TimeUnit.SECONDS); // before the fix: parked on the writer's turn until the release below
+            assertThat(first.get(30, TimeUnit.SECONDS)).as("the ack is settled while the write goes on")
+                    .isEqualTo(TextNode.valueOf("ok"));
+            assertThat(link.frames).extracting(Frame::event).as("the answer waits for the writer")
+                    .containsExactly("first");
+        } finally {
+            release.countDown();
+        }
+        app.join(30_000);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(link.frames).extracting(Frame::event)
+                .as("the holder wrote the reader's answer after its own frame").containsExactly("first", "slow", "$ack"));
+        assertThat(delivery.underLock).isEmpty();
+    }
+
+    /**
+     * Application threads (which wait for the turn) and I/O threads (which do not) queue frames at
+     * random: every frame is written exactly once, none is left behind in the queue, and each
+     * thread's frames keep their order.
+     */
+    @Test
+    void framesQueuedByThreadsThatDoNotWaitAreNeverLeftBehind() throws Exception {
+        FrameWriter writer = new FrameWriter();
+        int threads = 8;
+        int perThread = 20_000;
+        ConcurrentLinkedQueue<long[]> written = new ConcurrentLinkedQueue<>();
+        List<Thread> workers = new ArrayList<>();
+        CountDownLatch start = new CountDownLatch(1);
+        for (int t = 0; t < threads; t++) {
+            int id = t;
+            boolean waits = t % 2 == 0;
+            Thread w = new Thread(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int i = 0; i < perThread; i++) {
+                    long[] frame = {id, i};
+                    writer.enqueue(() -> written.add(frame));
+                    if (waits || ThreadLocalRandom.current().nextInt(4) == 0) {
+                        writer.kick();
+                    } else {
+                        writer.kickWithoutWaiting();
+                    }
+                }
+            }, "writer-" + t);
+            w.setDaemon(true);
+            workers.add(w);
+            w.start();
+        }
+        start.countDown();
+        for (Thread w : workers) {
+            w.join(60_000);
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(written).hasSize(threads * perThread));
+        int[] next = new int[threads];
+        for (long[] f : written) {
+            assertThat(f[1]).as("frame order of thread %s", f[0]).isEqualTo(next[(int) f[0]]);
+            next[(int) f[0]]++;
+        }
+    }
 }
