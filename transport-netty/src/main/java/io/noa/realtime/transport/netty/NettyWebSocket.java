@@ -42,6 +42,8 @@ final class NettyWebSocket extends ChannelInboundHandlerAdapter implements WebSo
     private static final long CLOSE_TIMEOUT_SECONDS = 5;
     private static final int MAX_CONTROL_PAYLOAD = 125;
     private static final int MAX_REASON_BYTES = 123;
+    /** Frames one event-loop turn writes before a flush and a turn for reads. */
+    static final int MAX_WRITES_PER_TURN = 64;
 
     private final Channel channel;
     private final WebSocketListener listener;
@@ -49,6 +51,11 @@ final class NettyWebSocket extends ChannelInboundHandlerAdapter implements WebSo
     private final int maxMessageSize;
     private final AtomicLong queued = new AtomicLong();
     private final AtomicBoolean closeSent = new AtomicBoolean();
+    /** Frames waiting for the event loop, in call order (see {@link #write}). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<PendingWrite> writes =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Whether a {@link #drainWrites} task is queued or running. */
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private volatile CompletableFuture<Void> closeWritten = CompletableFuture.completedFuture(null);
     private volatile boolean aborted;
     private volatile boolean terminated;
@@ -62,6 +69,8 @@ final class NettyWebSocket extends ChannelInboundHandlerAdapter implements WebSo
     private io.netty.util.concurrent.ScheduledFuture<?> closeTimer;
 
     private record Binary(ByteBuf data) {}
+
+    private record PendingWrite(WebSocketFrame frame, long size, CompletableFuture<Void> future) {}
 
     private record Pong(ByteBuf data) {}
 
@@ -194,18 +203,65 @@ final class NettyWebSocket extends ChannelInboundHandlerAdapter implements WebSo
         return "NettyWebSocket{" + target + (isOpen() ? ", open" : ", closed") + '}';
     }
 
+    /**
+     * Queues a frame for the event loop. Frames from other threads are not handed to Netty one
+     * task and one flush each: they wait in {@link #writes}, and one task on the event loop writes
+     * what has gathered, at most {@link #MAX_WRITES_PER_TURN} frames before one flush, then lets the
+     * loop read before it writes more. With many threads emitting, a task and a flush per frame
+     * kept the loop so busy that the peer's answers and the link's end were read late (issue 17,
+     * defect 14).
+     */
     private CompletableFuture<Void> write(WebSocketFrame frame, long size) {
         CompletableFuture<Void> f = new CompletableFuture<>();
         queued.addAndGet(size);
-        channel.writeAndFlush(frame).addListener(w -> {
-            queued.addAndGet(-size);
-            if (w.isSuccess()) {
-                f.complete(null);
-            } else {
-                f.completeExceptionally(Errors.io(target, "sending to", w.cause()));
-            }
-        });
+        writes.add(new PendingWrite(frame, size, f));
+        if (drainScheduled.compareAndSet(false, true)) {
+            scheduleDrain();
+        }
         return f;
+    }
+
+    private void scheduleDrain() {
+        try {
+            channel.eventLoop().execute(this::drainWrites);
+        } catch (java.util.concurrent.RejectedExecutionException e) { // the event loop is shutting down
+            for (PendingWrite w; (w = writes.poll()) != null; ) {
+                ReferenceCountUtil.release(w.frame());
+                queued.addAndGet(-w.size());
+                w.future().completeExceptionally(Errors.io(target, "sending to", e));
+            }
+            drainScheduled.set(false);
+        }
+    }
+
+    /** Event loop: writes what gathered in {@link #writes}, in order, one flush per turn. */
+    private void drainWrites() {
+        int n = 0;
+        while (true) {
+            PendingWrite w = writes.poll();
+            if (w == null) {
+                drainScheduled.set(false);
+                if (writes.isEmpty() || !drainScheduled.compareAndSet(false, true)) {
+                    break; // empty, or a producer scheduled the next turn itself
+                }
+                continue;
+            }
+            PendingWrite pending = w;
+            channel.write(w.frame()).addListener(done -> {
+                queued.addAndGet(-pending.size());
+                if (done.isSuccess()) {
+                    pending.future().complete(null);
+                } else {
+                    pending.future().completeExceptionally(Errors.io(target, "sending to", done.cause()));
+                }
+            });
+            if (++n == MAX_WRITES_PER_TURN) {
+                channel.flush();
+                scheduleDrain(); // drainScheduled stays true: the next turn is ours, after the loop's reads
+                return;
+            }
+        }
+        channel.flush();
     }
 
     private CompletableFuture<Void> tooBigFailure() {
