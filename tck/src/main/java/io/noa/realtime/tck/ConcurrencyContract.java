@@ -335,7 +335,7 @@ public abstract class ConcurrencyContract extends TransportContractSupport {
         int rounds = SoakSettings.pick("ws.rounds", 2, 20);
         Duration runFor = Duration.ofMillis(SoakSettings.pick("ws.millis", 2_000, 20_000));
         Transport transport = newTransport();
-        try (RoomServer server = RoomServer.builder().token("t-alice", "alice").start();
+        try (RoomServer server = RoomServer.builder().token("t-alice", "alice").recordFrames(false).start();
                 ChaosProxy proxy = ChaosProxy.start(server.port());
                 DeadlockWatch watch = DeadlockWatch.start()) {
             ExecutorService pool = daemons(threads + 1, "ws");
@@ -464,7 +464,7 @@ public abstract class ConcurrencyContract extends TransportContractSupport {
         Duration runFor = Duration.ofMillis(SoakSettings.pick("ws.flood.millis", 3_000, 60_000));
         Duration ackTimeout = Duration.ofMillis(SoakSettings.pick("ws.flood.ackMillis", 2_000, 2_000));
         Transport transport = newTransport();
-        try (RoomServer server = RoomServer.builder().token("t-alice", "alice").start();
+        try (RoomServer server = RoomServer.builder().token("t-alice", "alice").recordFrames(false).start();
                 ChaosProxy proxy = ChaosProxy.start(server.port());
                 DeadlockWatch watch = DeadlockWatch.start()) {
             ExecutorService pool = daemons(threads + 1, "ws-flood");

@@ -79,7 +79,9 @@ public final class RoomServer implements AutoCloseable {
     private final Map<String, Set<WebSocket>> rooms = new ConcurrentHashMap<>();
     private final Map<String, ObjectNode> presence = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<JsonNode> authPayloads = new CopyOnWriteArrayList<>();
-    private final CopyOnWriteArrayList<String> received = new CopyOnWriteArrayList<>();
+    // a copy-on-write list copied every frame recorded so far on each add: after a million frames
+    // each one cost the server milliseconds, its answers came late and clients' acks timed out
+    private final java.util.concurrent.ConcurrentLinkedQueue<String> received = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final AtomicInteger sids = new AtomicInteger();
     private final AtomicInteger messageSeq = new AtomicInteger();
     private final AtomicInteger pings = new AtomicInteger();
