@@ -2,9 +2,16 @@ package io.noa.realtime.samples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
@@ -20,6 +27,9 @@ import org.w3c.dom.Node;
  * unconditionally runs first and blocks the demo: testkit's command-line servers did (the line
  * started {@code MockInferenceServer} on port 8080 and never reached the demo). The testkit
  * servers start only when {@code -Dexec.mainClass=...} is given, as the README's testkit lines do.
+ *
+ * <p>The README's "Add it to your build" blocks (Maven and Gradle) name real coordinates: the
+ * project's group and version, artifacts the BOM lists, and the Java release the build compiles for.
  */
 class ReadmeCommandsTest {
     /** surefire runs in the module's directory: the root is its parent */
@@ -57,6 +67,57 @@ class ReadmeCommandsTest {
         }
         assertThat(enabling).as("a testkit profile, active with -Dexec.mainClass, that sets the exec plugin's skip to false")
                 .isNotNull();
+    }
+
+    @Test
+    void theReadmesDependencyBlocksNameRealCoordinates() throws Exception {
+        String readme = Files.readString(ROOT.resolve("README.md"), StandardCharsets.UTF_8);
+        Element root = parse(ROOT.resolve("pom.xml")).getDocumentElement();
+        String group = text(root, "groupId");
+        String version = text(root, "version");
+        Set<String> published = new TreeSet<>();
+        Element bom = parse(ROOT.resolve("bom/pom.xml")).getDocumentElement();
+        for (Element d : children(child(child(bom, "dependencyManagement"), "dependencies"), "dependency")) {
+            published.add(text(d, "artifactId"));
+        }
+        published.add(text(bom, "artifactId"));
+
+        String xml = block(readme, "```xml");
+        Element snippet = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new ByteArrayInputStream(("<root>" + xml + "</root>").getBytes(StandardCharsets.UTF_8)))
+                .getDocumentElement();
+        List<Element> deps = new ArrayList<>(children(child(child(snippet, "dependencyManagement"), "dependencies"),
+                "dependency"));
+        deps.addAll(children(child(snippet, "dependencies"), "dependency"));
+        assertThat(deps).extracting(d -> text(d, "artifactId")).contains(text(bom, "artifactId"), "noa-realtime-api");
+        for (Element d : deps) {
+            assertThat(text(d, "groupId")).as("groupId in README's Maven block").isEqualTo(group);
+            assertThat(published).as("artifacts the BOM lists (README's Maven block)").contains(text(d, "artifactId"));
+            if (!text(d, "version").isEmpty()) {
+                assertThat(text(d, "version")).as("version in README's Maven block").isEqualTo(version);
+            }
+        }
+
+        Matcher gradle = Pattern.compile("\"" + Pattern.quote(group) + ":([\\w-]+)(?::([^\"]+))?\"")
+                .matcher(block(readme, "```kotlin"));
+        int found = 0;
+        while (gradle.find()) {
+            found++;
+            assertThat(published).as("artifacts the BOM lists (README's Gradle block)").contains(gradle.group(1));
+            if (gradle.group(2) != null) {
+                assertThat(gradle.group(2)).as("version in README's Gradle block").isEqualTo(version);
+            }
+        }
+        assertThat(found).as("coordinates in README's Gradle block").isGreaterThanOrEqualTo(3);
+        assertThat(readme).contains("Java " + text(child(root, "properties"), "maven.compiler.release") + " or newer")
+                .contains("version `" + version + "`").contains("Group `" + group + "`");
+    }
+
+    private static String block(String readme, String fence) {
+        int start = readme.indexOf(fence);
+        assertThat(start).as("a " + fence + " block in README.md").isNotNegative();
+        int from = readme.indexOf('\n', start) + 1;
+        return readme.substring(from, readme.indexOf("```", from));
     }
 
     /** The {@code <skip>} of the exec plugin's configuration in a {@code <build>}, or null. */
