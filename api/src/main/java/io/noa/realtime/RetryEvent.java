@@ -9,7 +9,8 @@ import java.util.Objects;
  * Immutable. Delivered to a {@link RetryListener} and to a {@link ClientEventListener}.
  *
  * <p>Its {@link #toString()} reads the way a log line should:
- * {@code "attempt 3 of ∞ in 1.6 s after ConnectException: Connection refused (http://127.0.0.1:8080/events)"}.
+ * {@code "attempt 3 of ∞ in 1.6 s after ConnectException: Connection refused (http://127.0.0.1:8080/events)"}
+ * (the subject in parentheses only when the failure's message does not name it already).
  */
 public final class RetryEvent {
     private final String subject;
@@ -104,7 +105,8 @@ public final class RetryEvent {
         long millis = delay.toMillis();
         String in = millis < 1000 ? millis + " ms" : String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
         String message = cause.getMessage();
+        boolean named = message != null && message.contains(subject); // the errors name their URL already
         return "attempt " + attempt + " of " + of + " in " + in + " after " + cause.getClass().getSimpleName()
-                + (message == null ? "" : ": " + message) + " (" + subject + ")";
+                + (message == null ? "" : ": " + message) + (named ? "" : " (" + subject + ")");
     }
 }

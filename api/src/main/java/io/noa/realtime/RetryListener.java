@@ -1,5 +1,8 @@
 package io.noa.realtime;
 
+import java.util.Objects;
+import java.util.function.Consumer;
+
 /**
  * Sees a client retry, the way socket.io-client's {@code reconnect_error},
  * {@code reconnect_attempt} and {@code reconnect_failed} events do: each failed attempt that
@@ -21,6 +24,11 @@ package io.noa.realtime;
  *     }
  * });
  * }</pre>
+ *
+ * <p>For the common case, one line: every client's {@code onRetry} also takes a lambda for
+ * {@link #onRetryScheduled} ({@code chat.onRetry(retry -> log(retry))}), and
+ * {@link #onScheduled(Consumer)} / {@link #onExhausted(Consumer)} build a listener of one method
+ * where a {@code RetryListener} is wanted.
  *
  * <p>A failure that is not retried (a 401, a refused handshake, a limit error, or any failure
  * once the retries ran out) reaches no {@link #onRetryScheduled}; together with the client's
@@ -57,4 +65,50 @@ public interface RetryListener {
      * @param lastFailure the failure of the last attempt
      */
     default void onRetriesExhausted(String subject, int retries, Throwable lastFailure) {}
+
+    /**
+     * A listener that runs {@code action} for each retry scheduled ({@link #onRetryScheduled})
+     * and ignores the rest: {@code client.onRetry(RetryListener.onScheduled(retry -> log(retry)))},
+     * which {@code client.onRetry(retry -> log(retry))} is short for.
+     *
+     * @param action receives each {@link RetryEvent}: "attempt 3 of &#8734; in 1.6 s after ..."
+     * @return the listener
+     */
+    static RetryListener onScheduled(Consumer<? super RetryEvent> action) {
+        Objects.requireNonNull(action, "action");
+        return new RetryListener() {
+            @Override
+            public void onRetryScheduled(RetryEvent retry) {
+                action.accept(retry);
+            }
+
+            @Override
+            public String toString() {
+                return "RetryListener.onScheduled(" + action + ")";
+            }
+        };
+    }
+
+    /**
+     * A listener that runs {@code action} with the last failure when the retries run out
+     * ({@link #onRetriesExhausted}: the client is {@link ConnectionState#FAILED}) and ignores
+     * the rest.
+     *
+     * @param action receives the failure of the last attempt
+     * @return the listener
+     */
+    static RetryListener onExhausted(Consumer<? super Throwable> action) {
+        Objects.requireNonNull(action, "action");
+        return new RetryListener() {
+            @Override
+            public void onRetriesExhausted(String subject, int retries, Throwable lastFailure) {
+                action.accept(lastFailure);
+            }
+
+            @Override
+            public String toString() {
+                return "RetryListener.onExhausted(" + action + ")";
+            }
+        };
+    }
 }

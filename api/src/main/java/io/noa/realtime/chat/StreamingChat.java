@@ -161,12 +161,44 @@ public final class StreamingChat implements AutoCloseable {
      * @throws IllegalStateException when the client is closed or no model is known
      */
     public ChatCall send(ChatRequest request) {
+        return start(request, null);
+    }
+
+    /**
+     * {@link #send(ChatRequest)}, with {@code onChunk} receiving every chunk of this answer from
+     * the first, as it arrives (registered before the request goes out, so none is missed):
+     * the one-liner for printing tokens, like iterating openai-java's streamed chunks. Called
+     * serially with this client's other listeners (on the transport's I/O thread unless a
+     * callback executor is set: do not block), and always before the call's
+     * {@link ChatCall#result()} completes.
+     *
+     * <!-- snippet: samples/src/main/java/io/noa/realtime/samples/FirstAnswer.java#send-chunks -->
+     * <pre>{@code
+     * StreamingMessage answer = chat.send(request, chunk -> System.out.print(chunk.content().orElse("")))
+     *         .result().get(60, TimeUnit.SECONDS);
+     * }</pre>
+     *
+     * @param request the request
+     * @param onChunk receives each {@link StreamChunk} ({@link StreamChunk#content()} is the text it adds)
+     * @return the call's handle, at once
+     * @throws LimitExceededException when {@link Builder#maxConcurrentStreams} streams are active
+     * @throws IllegalStateException when the client is closed or no model is known
+     */
+    public ChatCall send(ChatRequest request, Consumer<? super StreamChunk> onChunk) {
+        return start(request, Objects.requireNonNull(onChunk, "onChunk"));
+    }
+
+    private ChatCall start(ChatRequest request, Consumer<? super StreamChunk> onChunk) {
         Objects.requireNonNull(request, "request");
         byte[] body = settings.dialect.encode(request, settings.model);
         String id = "msg_" + UUID.randomUUID().toString().replace("-", "");
         ChatCall call = new ChatCall(id, settings, body, callbacks, new ChatStream.Listener() {
             @Override
-            public void onChunk(StreamChunk chunk) {}
+            public void onChunk(StreamChunk chunk) {
+                if (onChunk != null) {
+                    callbacks.execute(onChunk, chunk);
+                }
+            }
 
             @Override
             public void onSnapshot(StreamingMessage message) {
@@ -443,6 +475,17 @@ public final class StreamingChat implements AutoCloseable {
         Objects.requireNonNull(listener, "listener");
         settings.retryListeners.add(listener);
         return () -> settings.retryListeners.remove(listener);
+    }
+
+    /**
+     * Sees each retry scheduled, as a lambda: short for
+     * {@code onRetry(RetryListener.onScheduled(action))} (see {@link #onRetry(io.noa.realtime.RetryListener)}).
+     *
+     * @param action receives each {@link io.noa.realtime.RetryEvent}: "attempt 3 of &#8734; in 1.6 s after ..."
+     * @return closing it removes the listener
+     */
+    public Subscription onRetry(Consumer<? super io.noa.realtime.RetryEvent> action) {
+        return onRetry(io.noa.realtime.RetryListener.onScheduled(action));
     }
 
     /**

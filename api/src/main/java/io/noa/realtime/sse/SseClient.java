@@ -263,6 +263,17 @@ public final class SseClient implements AutoCloseable {
     }
 
     /**
+     * Sees each retry scheduled, as a lambda: short for
+     * {@code onRetry(RetryListener.onScheduled(action))} (see {@link #onRetry(RetryListener)}).
+     *
+     * @param action receives each {@link io.noa.realtime.RetryEvent}: "attempt 3 of &#8734; in 1.6 s after ..."
+     * @return closing it removes the listener
+     */
+    public Subscription onRetry(Consumer<? super io.noa.realtime.RetryEvent> action) {
+        return onRetry(io.noa.realtime.RetryListener.onScheduled(action));
+    }
+
+    /**
      * Receives connection state changes, in order.
      *
      * @param listener the listener

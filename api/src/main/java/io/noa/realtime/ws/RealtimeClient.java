@@ -225,6 +225,17 @@ public final class RealtimeClient implements AutoCloseable {
     }
 
     /**
+     * Sees each retry scheduled, as a lambda: short for
+     * {@code onRetry(RetryListener.onScheduled(action))} (see {@link #onRetry(io.noa.realtime.RetryListener)}).
+     *
+     * @param action receives each {@link io.noa.realtime.RetryEvent}: "attempt 3 of &#8734; in 1.6 s after ..."
+     * @return closing it removes the listener
+     */
+    public Subscription onRetry(Consumer<? super io.noa.realtime.RetryEvent> action) {
+        return onRetry(io.noa.realtime.RetryListener.onScheduled(action));
+    }
+
+    /**
      * Called for every state change, in order.
      *
      * @param listener receives each change

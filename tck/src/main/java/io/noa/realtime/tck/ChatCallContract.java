@@ -84,6 +84,34 @@ public abstract class ChatCallContract extends TransportContractSupport {
     }
 
     /**
+     * Contract: {@code send(request, onChunk)} hands every chunk of the answer to {@code onChunk},
+     * from the first (registered before the request goes out) and in order, all of them before
+     * {@code result()} completes; the joined {@code content()} of the chunks is the answer.
+     *
+     * @throws Exception when the call does not end in time
+     */
+    @Test
+    public void sendWithAChunkListenerSeesEveryChunkBeforeTheResult() throws Exception {
+        try (MockInferenceServer server = MockInferenceServer.builder().apiKey("sk-contract").start();
+                StreamingChat chat = chat(server.chatUri())) {
+            String[] tokens = tokens(50);
+            server.enqueue(MockResponse.chatTokens(tokens));
+            StringBuilder printed = new StringBuilder(); // the listener runs serially: no lock needed
+            List<StreamChunk> chunks = new ArrayList<>();
+            ChatCall call = chat.send(REQUEST, chunk -> {
+                chunks.add(chunk);
+                printed.append(chunk.content().orElse(""));
+            });
+            StreamingMessage m = finalOf(call.result());
+            String seen = printed.toString(); // result() completes after the last chunk callback ran
+            assertThat(m.state()).isEqualTo(StreamingMessage.State.COMPLETED);
+            assertThat(seen).isEqualTo(String.join("", tokens)).isEqualTo(m.content());
+            assertThat(chunks).extracting(StreamChunk::finishReason).contains(java.util.Optional.of("stop"));
+            assertThat(chat.message(call.id())).contains(m);
+        }
+    }
+
+    /**
      * Contract: {@code cancel()} mid-stream completes {@code result()} normally with the
      * CANCELLED snapshot (partial content kept) and the server sees the connection close.
      *

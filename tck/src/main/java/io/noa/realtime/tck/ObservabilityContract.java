@@ -319,6 +319,57 @@ public abstract class ObservabilityContract extends TransportContractSupport {
         }
     }
 
+    /**
+     * Contract: the one-line forms see the same retries as a full {@link RetryListener}: a lambda
+     * given to {@code onRetry} of {@code SseClient}, {@code RealtimeClient} and
+     * {@code StreamingChat} receives each scheduled retry (attempts 1 and 2 of a budget of 2,
+     * with the subject), and {@link RetryListener#onExhausted} receives the last failure once.
+     *
+     * @throws Exception on failure
+     */
+    @Test
+    public void lambdaRetryListenersSeeEveryClientsRetries() throws Exception {
+        List<RetryEvent> sseRetries = new CopyOnWriteArrayList<>();
+        List<Throwable> sseGaveUp = new CopyOnWriteArrayList<>();
+        URI deadSse = URI.create("http://127.0.0.1:" + closedPort() + "/events");
+        try (SseClient sse = SseClient.builder(deadSse).transport(newTransport()).retryPolicy(policy(2)).build()) {
+            sse.onRetry(retry -> sseRetries.add(retry));
+            sse.onRetry(RetryListener.onExhausted(sseGaveUp::add));
+            sse.connect();
+            await().atMost(WAIT).until(() -> sse.state() == ConnectionState.FAILED && !sseGaveUp.isEmpty());
+        }
+        assertThat(sseRetries).extracting(RetryEvent::attempt).containsExactly(1, 2);
+        assertThat(sseRetries).allSatisfy(r -> assertThat(r.subject()).isEqualTo(deadSse.toString()));
+        assertThat(sseGaveUp).hasSize(1);
+
+        List<RetryEvent> wsRetries = new CopyOnWriteArrayList<>();
+        URI deadWs = URI.create("ws://127.0.0.1:" + closedPort() + "/ws");
+        try (RealtimeClient ws = RealtimeClient.builder(deadWs).transport(newTransport()).autoConnect(false)
+                .reconnectionAttempts(2).reconnectionDelay(Duration.ofMillis(40))
+                .reconnectionDelayMax(Duration.ofMillis(400)).randomizationFactor(0).build()) {
+            ws.onRetry(wsRetries::add);
+            ws.connect();
+            await().atMost(WAIT).until(() -> ws.state() == ConnectionState.FAILED);
+        }
+        assertThat(wsRetries).extracting(RetryEvent::attempt).containsExactly(1, 2);
+        assertThat(wsRetries).allSatisfy(r -> assertThat(r.maxAttempts()).isEqualTo(2));
+
+        List<RetryEvent> chatRetries = new CopyOnWriteArrayList<>();
+        try (MockInferenceServer server = MockInferenceServer.start();
+                StreamingChat chat = StreamingChat.builder(server.chatUri()).transport(newTransport())
+                        .apiKey("sk-contract").model("mock-model").retryPolicy(policy(2)).build()) {
+            chat.onRetry(retry -> chatRetries.add(retry));
+            server.enqueue(MockResponse.error(503, BUSY));
+            server.enqueue(MockResponse.error(503, BUSY));
+            server.enqueue(MockResponse.chatTokens("ok"));
+            ChatCall call = chat.send(ChatRequest.builder().message(Message.user("x")).build());
+            assertThat(call.result().get(WAIT.toSeconds(), TimeUnit.SECONDS).content()).isEqualTo("ok");
+            await().atMost(WAIT).until(() -> chatRetries.size() >= 2);
+            assertThat(chatRetries).extracting(RetryEvent::attempt).containsExactly(1, 2);
+            assertThat(chatRetries).allSatisfy(r -> assertThat(r.subject()).isEqualTo(call.id()));
+        }
+    }
+
     // ---------------------------------------------------------------- metrics
 
     /**

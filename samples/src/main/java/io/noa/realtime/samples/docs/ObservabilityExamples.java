@@ -2,11 +2,20 @@ package io.noa.realtime.samples.docs;
 
 import io.noa.realtime.RetryEvent;
 import io.noa.realtime.RetryListener;
+import io.noa.realtime.chat.StreamingChat;
 import io.noa.realtime.sse.SseClient;
 
-/** The retry-listener example of {@link RetryListener}'s javadoc and the README, run by a test. */
+/** The retry-listener examples of {@link RetryListener}'s javadoc and the README, run by a test. */
 final class ObservabilityExamples {
     private ObservabilityExamples() {}
+
+    /** Prints each retry of a chat request, and the failure when the retries run out, in one line each. */
+    static void watchRetriesInOneLine(StreamingChat chat) {
+        // region:retry-lambda
+        chat.onRetry(retry -> System.out.println("retrying: " + retry));   // attempt 1 of 2 in 100 ms after HttpStatusException: ...
+        chat.onRetry(RetryListener.onExhausted(last -> System.out.println("gave up: " + last)));
+        // endregion:retry-lambda
+    }
 
     /** Prints each retry and the moment the retries run out. */
     static void watchRetries(SseClient sse) {
