@@ -46,6 +46,13 @@ final class SocketIoSession implements WireProtocol.Session {
     private static final int MAX_COUNT_DIGITS = 9;
     /** Most events held back while the CONNECT reply is awaited (a recovering server replays missed ones first). */
     static final int MAX_EARLY_EVENTS = 100_000;
+    /**
+     * The longest silence an open packet may allow ({@code pingInterval + pingTimeout}): a day. A
+     * server asking for more (or for values whose sum overflows) gets this; without the cap the
+     * sum overflowed to a negative delay (the link was declared dead at once) or past what a
+     * timer delay in nanoseconds holds.
+     */
+    static final long MAX_SILENCE_MILLIS = Duration.ofDays(1).toMillis();
 
     private final WireProtocol.Context ctx;
     private final ObjectMapper mapper;
@@ -149,9 +156,10 @@ final class SocketIoSession implements WireProtocol.Session {
         opened = true;
         long limit = open.path("maxPayload").asLong(0);
         maxPayload = limit > 0 ? limit : Long.MAX_VALUE;
-        long interval = open.path("pingInterval").asLong(25_000);
-        long timeout = open.path("pingTimeout").asLong(20_000);
-        silenceAllowed = Duration.ofMillis(Math.max(1, interval) + Math.max(0, timeout));
+        // each bounded, so that their sum neither overflows nor makes a timer delay that does
+        long interval = Math.min(MAX_SILENCE_MILLIS, Math.max(1, open.path("pingInterval").asLong(25_000)));
+        long timeout = Math.min(MAX_SILENCE_MILLIS, Math.max(0, open.path("pingTimeout").asLong(20_000)));
+        silenceAllowed = Duration.ofMillis(Math.min(MAX_SILENCE_MILLIS, interval + timeout));
         ctx.expectTrafficWithin(silenceAllowed);
         JsonNode auth = ctx.auth();
         Object carried = ctx.carryOver().get();
