@@ -46,6 +46,8 @@ final class SocketIoSession implements WireProtocol.Session {
     private static final int MAX_COUNT_DIGITS = 9;
     /** Most events held back while the CONNECT reply is awaited (a recovering server replays missed ones first). */
     static final int MAX_EARLY_EVENTS = 100_000;
+    /** Most characters of the events held back while the CONNECT reply is awaited: 32 Mi. */
+    static final long MAX_EARLY_CHARS = 32L * 1024 * 1024;
     /**
      * The longest silence an open packet may allow ({@code pingInterval + pingTimeout}): a day. A
      * server asking for more (or for values whose sum overflows) gets this; without the cap the
@@ -77,6 +79,8 @@ final class SocketIoSession implements WireProtocol.Session {
     private String resumingPid;
     /** Events that arrived before the CONNECT reply: missed ones, replayed by a recovering server. */
     private List<Object[]> early;
+    /** The characters of the frames in {@link #early}. */
+    private long earlyChars;
 
     /**
      * What connection-state recovery needs across links: the private session id and the offset
@@ -319,21 +323,26 @@ final class SocketIoSession implements WireProtocol.Session {
         ctx.handshakeSucceeded(payload.path("sid").asText(""), recovered);
     }
 
-    /** An event before the CONNECT reply: held until it, bounded. */
+    /** An event before the CONNECT reply: held until it, bounded in count and in characters. */
     private void holdBack(String frame, JsonNode payload, long ackId) {
         if (early == null) {
             early = new ArrayList<>();
+            earlyChars = 0;
         }
-        if (early.size() >= MAX_EARLY_EVENTS) {
-            if (early.size() > MAX_EARLY_EVENTS) {
-                return; // reported once
-            }
+        if (!early.isEmpty() && early.get(early.size() - 1) == null) {
+            return; // over a bound, reported once
+        }
+        boolean tooMany = early.size() >= MAX_EARLY_EVENTS;
+        if (tooMany || earlyChars + frame.length() > MAX_EARLY_CHARS) {
             early.add(null); // marks the overflow; skipped when the held events are delivered
-            ctx.protocolError(new LimitExceededException("Events from " + ctx.target()
+            String what = tooMany ? "Events from " + ctx.target() : "The characters of the events from " + ctx.target();
+            ctx.protocolError(new LimitExceededException(what
                     + " before the Socket.IO CONNECT reply (a recovering server replays the missed ones first)",
-                    "the server's connectionStateRecovery.maxDisconnectionDuration", MAX_EARLY_EVENTS));
+                    "the server's connectionStateRecovery.maxDisconnectionDuration",
+                    tooMany ? MAX_EARLY_EVENTS : MAX_EARLY_CHARS));
             return;
         }
+        earlyChars += frame.length();
         early.add(new Object[] {frame, payload, ackId});
     }
 

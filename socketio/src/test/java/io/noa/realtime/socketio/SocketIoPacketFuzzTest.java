@@ -113,6 +113,46 @@ class SocketIoPacketFuzzTest {
         }
     }
 
+    /**
+     * Events that arrive before the CONNECT reply are held until it (a recovering server replays
+     * the missed ones first); they were bounded by count only (100,000 events of up to a whole
+     * frame each). Now their characters are bounded too: past the bound one
+     * {@link LimitExceededException} is reported, the events held so far are delivered at the
+     * CONNECT reply, the rest dropped.
+     */
+    @org.junit.jupiter.api.Test
+    void eventsHeldBeforeTheConnectReplyAreBoundedInSize() {
+        List<RealtimeException> errors = new ArrayList<>();
+        List<String> delivered = new ArrayList<>();
+        Recorder ctx = new Recorder(SocketIo.v5(), NullNode.getInstance(), new AtomicReference<>()) {
+            @Override
+            public void protocolError(RealtimeException error) {
+                super.protocolError(error);
+                errors.add(error);
+            }
+
+            @Override
+            public void event(String event, JsonNode data, long ackId) {
+                super.event(event, data, ackId);
+                delivered.add(event);
+            }
+        };
+        WireProtocol.Session s = SocketIo.v5().open(ctx);
+        s.onText("0{\"sid\":\"e\",\"pingInterval\":25000,\"pingTimeout\":20000}");
+        String big = "x".repeat(1 << 20);
+        int sent = (int) (SocketIoSession.MAX_EARLY_CHARS >> 20) + 8;
+        for (int i = 0; i < sent; i++) {
+            s.onText("42[\"e" + i + "\",\"" + big + "\"]");
+        }
+        check(errors.size() == 1 && errors.get(0) instanceof LimitExceededException,
+                "one limit error for " + sent + " MiB held back, got " + errors);
+        s.onText("40{\"sid\":\"s\"}");
+        check(!delivered.isEmpty() && delivered.size() < sent, delivered.size() + " of " + sent + " delivered");
+        for (int i = 0; i < delivered.size(); i++) {
+            check(delivered.get(i).equals("e" + i), "in order: " + delivered.get(i) + " at " + i);
+        }
+    }
+
     private static List<byte[]> split(byte[] input) {
         List<byte[]> frames = new ArrayList<>();
         int start = input.length == 0 ? 0 : 1; // the first byte is the setting
