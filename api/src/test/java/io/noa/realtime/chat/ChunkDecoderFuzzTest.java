@@ -140,7 +140,7 @@ class ChunkDecoderFuzzTest {
     }
 
     /** Calls every public accessor; none may throw (except documented ones). */
-    private static void touch(StreamChunk c) {
+    static void touch(StreamChunk c) {
         assertThat(c.toString()).isNotNull();
         assertThat(c).isEqualTo(c);
         c.hashCode();

@@ -414,9 +414,11 @@ final class SharedLink {
                 openPacket = frame;
                 try {
                     JsonNode open = JSON.readTree(frame.substring(1));
-                    long interval = open.path("pingInterval").asLong(25_000);
-                    long pingTimeout = open.path("pingTimeout").asLong(20_000);
-                    window = Duration.ofMillis(Math.max(1, interval) + Math.max(0, pingTimeout));
+                    // capped as the sessions cap it: the sum must not overflow, nor its nanoseconds
+                    long max = SocketIoSession.MAX_SILENCE_MILLIS;
+                    long interval = Math.min(max, Math.max(1, open.path("pingInterval").asLong(25_000)));
+                    long pingTimeout = Math.min(max, Math.max(0, open.path("pingTimeout").asLong(20_000)));
+                    window = Duration.ofMillis(Math.min(max, interval + pingTimeout));
                     armLiveness(window.toNanos());
                 } catch (IOException e) {
                     // the members' sessions report the malformed open packet

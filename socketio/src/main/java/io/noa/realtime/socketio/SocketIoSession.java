@@ -46,6 +46,15 @@ final class SocketIoSession implements WireProtocol.Session {
     private static final int MAX_COUNT_DIGITS = 9;
     /** Most events held back while the CONNECT reply is awaited (a recovering server replays missed ones first). */
     static final int MAX_EARLY_EVENTS = 100_000;
+    /** Most characters of the events held back while the CONNECT reply is awaited: 32 Mi. */
+    static final long MAX_EARLY_CHARS = 32L * 1024 * 1024;
+    /**
+     * The longest silence an open packet may allow ({@code pingInterval + pingTimeout}): a day. A
+     * server asking for more (or for values whose sum overflows) gets this; without the cap the
+     * sum overflowed to a negative delay (the link was declared dead at once) or past what a
+     * timer delay in nanoseconds holds.
+     */
+    static final long MAX_SILENCE_MILLIS = Duration.ofDays(1).toMillis();
 
     private final WireProtocol.Context ctx;
     private final ObjectMapper mapper;
@@ -70,6 +79,8 @@ final class SocketIoSession implements WireProtocol.Session {
     private String resumingPid;
     /** Events that arrived before the CONNECT reply: missed ones, replayed by a recovering server. */
     private List<Object[]> early;
+    /** The characters of the frames in {@link #early}. */
+    private long earlyChars;
 
     /**
      * What connection-state recovery needs across links: the private session id and the offset
@@ -149,9 +160,10 @@ final class SocketIoSession implements WireProtocol.Session {
         opened = true;
         long limit = open.path("maxPayload").asLong(0);
         maxPayload = limit > 0 ? limit : Long.MAX_VALUE;
-        long interval = open.path("pingInterval").asLong(25_000);
-        long timeout = open.path("pingTimeout").asLong(20_000);
-        silenceAllowed = Duration.ofMillis(Math.max(1, interval) + Math.max(0, timeout));
+        // each bounded, so that their sum neither overflows nor makes a timer delay that does
+        long interval = Math.min(MAX_SILENCE_MILLIS, Math.max(1, open.path("pingInterval").asLong(25_000)));
+        long timeout = Math.min(MAX_SILENCE_MILLIS, Math.max(0, open.path("pingTimeout").asLong(20_000)));
+        silenceAllowed = Duration.ofMillis(Math.min(MAX_SILENCE_MILLIS, interval + timeout));
         ctx.expectTrafficWithin(silenceAllowed);
         JsonNode auth = ctx.auth();
         Object carried = ctx.carryOver().get();
@@ -311,21 +323,26 @@ final class SocketIoSession implements WireProtocol.Session {
         ctx.handshakeSucceeded(payload.path("sid").asText(""), recovered);
     }
 
-    /** An event before the CONNECT reply: held until it, bounded. */
+    /** An event before the CONNECT reply: held until it, bounded in count and in characters. */
     private void holdBack(String frame, JsonNode payload, long ackId) {
         if (early == null) {
             early = new ArrayList<>();
+            earlyChars = 0;
         }
-        if (early.size() >= MAX_EARLY_EVENTS) {
-            if (early.size() > MAX_EARLY_EVENTS) {
-                return; // reported once
-            }
+        if (!early.isEmpty() && early.get(early.size() - 1) == null) {
+            return; // over a bound, reported once
+        }
+        boolean tooMany = early.size() >= MAX_EARLY_EVENTS;
+        if (tooMany || earlyChars + frame.length() > MAX_EARLY_CHARS) {
             early.add(null); // marks the overflow; skipped when the held events are delivered
-            ctx.protocolError(new LimitExceededException("Events from " + ctx.target()
+            String what = tooMany ? "Events from " + ctx.target() : "The characters of the events from " + ctx.target();
+            ctx.protocolError(new LimitExceededException(what
                     + " before the Socket.IO CONNECT reply (a recovering server replays the missed ones first)",
-                    "the server's connectionStateRecovery.maxDisconnectionDuration", MAX_EARLY_EVENTS));
+                    "the server's connectionStateRecovery.maxDisconnectionDuration",
+                    tooMany ? MAX_EARLY_EVENTS : MAX_EARLY_CHARS));
             return;
         }
+        earlyChars += frame.length();
         early.add(new Object[] {frame, payload, ackId});
     }
 

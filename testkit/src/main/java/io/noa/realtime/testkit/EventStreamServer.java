@@ -226,6 +226,14 @@ public final class EventStreamServer implements AutoCloseable {
     }
 
     /**
+     * Forgets the {@code Last-Event-ID} headers recorded so far ({@link #lastEventIdsSeen()}), so a
+     * long run (thousands of connections) keeps no memory per connection.
+     */
+    public void clearRecorded() {
+        lastEventIds.clear();
+    }
+
+    /**
      * The {@code Last-Event-ID} header of every stream request so far, in order.
      *
      * @return an unmodifiable snapshot; empty optionals for requests without the header

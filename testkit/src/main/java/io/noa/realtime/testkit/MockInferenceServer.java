@@ -253,6 +253,16 @@ public final class MockInferenceServer implements AutoCloseable {
     }
 
     /**
+     * Forgets the requests recorded so far: {@link #requests()} and {@link #takeRequest(Duration)}
+     * start empty again. The server records every request it receives, so a long run (a soak of
+     * thousands of requests) calls this now and then to keep no memory per request.
+     */
+    public void clearRecorded() {
+        requests.clear();
+        untaken.clear();
+    }
+
+    /**
      * The next request not taken yet, waiting for it if needed. Each request is returned once.
      *
      * @param timeout how long to wait

@@ -253,6 +253,16 @@ public final class RoomServer implements AutoCloseable {
     }
 
     /**
+     * Forgets the auth payloads and text frames recorded so far ({@link #authPayloads()},
+     * {@link #receivedFrames()}), so a long run (thousands of connections) keeps no memory per
+     * connection; the counters stay.
+     */
+    public void clearRecorded() {
+        authPayloads.clear();
+        received.clear();
+    }
+
+    /**
      * Every text frame received, in order (empty when built with {@code recordFrames(false)}).
      *
      * @return a snapshot
