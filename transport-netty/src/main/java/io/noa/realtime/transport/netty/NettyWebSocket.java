@@ -234,6 +234,21 @@ final class NettyWebSocket extends ChannelInboundHandlerAdapter implements WebSo
         }
     }
 
+    /**
+     * Event loop: the next turn of {@link #drainWrites} after the loop has read. A task queued with
+     * {@code execute} would run in the same pass: the loop runs queued tasks for up to a second
+     * (Netty's {@code io.netty.eventLoop.maxTaskProcessingQuantumMs}) before it reads again, and
+     * producers that keep the queue full kept it writing for that long. A task scheduled with no
+     * delay waits for the next pass, after the loop's I/O.
+     */
+    private void drainAfterIo() {
+        try {
+            channel.eventLoop().schedule(this::drainWrites, 0, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            scheduleDrain(); // fails what waits
+        }
+    }
+
     /** Event loop: writes what gathered in {@link #writes}, in order, one flush per turn. */
     private void drainWrites() {
         int n = 0;
@@ -257,7 +272,7 @@ final class NettyWebSocket extends ChannelInboundHandlerAdapter implements WebSo
             });
             if (++n == MAX_WRITES_PER_TURN) {
                 channel.flush();
-                scheduleDrain(); // drainScheduled stays true: the next turn is ours, after the loop's reads
+                drainAfterIo(); // drainScheduled stays true: the next turn is ours, after the loop's reads
                 return;
             }
         }
