@@ -10,10 +10,8 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -104,6 +102,8 @@ final class AckLedger {
         int attempt;
         int triesLeft;
         boolean settled;
+        /** Orders entries with the same deadline in {@code armed}. */
+        final long seq = SEQUENCE.incrementAndGet();
 
         Entry(String event, JsonNode data, CompletableFuture<JsonNode> answer, boolean internal, Duration timeout,
                 int retries) {
@@ -144,8 +144,15 @@ final class AckLedger {
      * for the earliest deadline: an emit whose deadline is not the earliest (the usual case, every
      * emit with the same timeout) schedules nothing and an answer cancels nothing, so an ack costs
      * the scheduler no task and no wake-up (before, each ack scheduled and cancelled its own timer).
+     * Ordered by deadline, so a sweep touches only the tries that are due: it looked at every armed
+     * try before, and under a flood of unanswered acks (hundreds of thousands armed) the sweep held
+     * the lock so long that emits and answers queued behind it and more acks timed out (issue 17,
+     * defect 14, a 60 s flood on the JDK transport). An entry's deadline changes only while it is
+     * out of the set.
      */
-    private final Set<Entry> armed = new HashSet<>();
+    private final java.util.TreeSet<Entry> armed = new java.util.TreeSet<>(AckLedger::byDeadline);
+    /** Numbers entries for {@link #byDeadline}. */
+    private static final java.util.concurrent.atomic.AtomicLong SEQUENCE = new java.util.concurrent.atomic.AtomicLong();
     /** The least time between two timeout sweeps: an ack may time out up to this much late, never early. */
     static final long SWEEP_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     private ScheduledFuture<?> sweep;
@@ -386,11 +393,18 @@ final class AckLedger {
 
     /** Under lock: the current try of {@code e} times out after {@code e.timeout} from now. */
     private void armLocked(Entry e) {
+        armed.remove(e); // before its deadline changes: the set is ordered by it
         e.deadline = System.nanoTime() + e.timeout.toNanos();
         armed.add(e);
         if (sweep == null || e.deadline - sweepAt < 0) {
             scheduleSweepLocked(e.deadline);
         }
+    }
+
+    /** Orders {@code armed}: earliest deadline first ({@link System#nanoTime()} differences), then creation order. */
+    private static int byDeadline(Entry a, Entry b) {
+        long d = a.deadline - b.deadline;
+        return d != 0 ? (d < 0 ? -1 : 1) : Long.compare(a.seq, b.seq);
     }
 
     private void scheduleSweepLocked(long at) {
@@ -427,27 +441,19 @@ final class AckLedger {
             sweep = null;
             long now = System.nanoTime();
             List<Entry> due = new ArrayList<>();
-            long next = 0;
-            boolean more = false;
-            for (Entry e : armed) {
-                if (e.deadline - now <= 0) {
-                    due.add(e);
-                } else if (!more || e.deadline - next < 0) {
-                    next = e.deadline;
-                    more = true;
-                }
+            for (Entry first; (first = armed.isEmpty() ? null : armed.first()) != null && first.deadline - now <= 0; ) {
+                due.add(armed.pollFirst()); // oldest deadline first
             }
-            due.sort((a, b) -> Long.compare(a.deadline - now, b.deadline - now));
             for (Entry e : due) {
-                armed.remove(e);
                 if (!e.settled) {
                     retryOrFail(e); // a retry arms its next try
                 }
             }
+            boolean more = !armed.isEmpty();
+            long next = more ? armed.first().deadline : 0;
             if (more && (sweep == null || next - sweepAt < 0)) {
-                // not sooner than SWEEP_SLACK_NANOS from now: each sweep looks at every armed try, so
-                // with many tries whose deadlines follow each other closely, one sweep per deadline
-                // would hold the lock (and the reader's acks behind it) most of the time
+                // not sooner than SWEEP_SLACK_NANOS from now: with many tries whose deadlines follow each
+                // other closely, one sweep (and one timer task) per deadline would keep the lock busy
                 long notBefore = now + SWEEP_SLACK_NANOS;
                 scheduleSweepLocked(next - notBefore < 0 ? notBefore : next);
             }
