@@ -473,7 +473,9 @@ public abstract class ConcurrencyContract extends TransportContractSupport {
                     .reconnectionDelayMax(Duration.ofMillis(50)).randomizationFactor(0)
                     .timeout(Duration.ofSeconds(5)).build();
             try {
-                java.util.Queue<CompletableFuture<JsonNode>> acks = new java.util.concurrent.ConcurrentLinkedQueue<>();
+                // counted, not kept: a long run accepts millions, and their futures would fill the test's heap
+                AtomicLong accepted = new AtomicLong();
+                Map<String, java.util.concurrent.atomic.LongAdder> outcomeCounts = new ConcurrentHashMap<>();
                 AtomicLong next = new AtomicLong();
                 AtomicLong refused = new AtomicLong();
                 AtomicLong completions = new AtomicLong();
@@ -499,13 +501,17 @@ public abstract class ConcurrencyContract extends TransportContractSupport {
                             long n = next.incrementAndGet();
                             try {
                                 CompletableFuture<JsonNode> f = client.emitWithAck("probe", Map.of("n", n), ackTimeout);
+                                accepted.incrementAndGet();
                                 f.whenComplete((answer, error) -> {
-                                    completions.incrementAndGet();
                                     if (error == null && answer.path("n").asLong() != n) {
                                         wrongAnswers.incrementAndGet();
                                     }
+                                    Throwable cause = error instanceof CompletionException && error.getCause() != null
+                                            ? error.getCause() : error;
+                                    outcomeCounts.computeIfAbsent(cause == null ? "answered" : cause.getClass().getSimpleName(),
+                                            k -> new java.util.concurrent.atomic.LongAdder()).increment();
+                                    completions.incrementAndGet(); // last: once counted, its outcome is in the map
                                 });
-                                acks.add(f);
                             } catch (io.noa.realtime.LimitExceededException e) {
                                 refused.incrementAndGet();
                                 refusals.computeIfAbsent(e.setting(), k -> new AtomicLong()).incrementAndGet();
@@ -519,25 +525,19 @@ public abstract class ConcurrencyContract extends TransportContractSupport {
                 Thread.sleep(runFor.toMillis());
                 running.set(false);
                 join(workers, watch, "realtime ack flood");
-                Map<String, Long> outcomes = new java.util.TreeMap<>();
-                for (CompletableFuture<JsonNode> f : acks) {
-                    String kind;
-                    try {
-                        f.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-                        kind = "answered";
-                    } catch (java.util.concurrent.ExecutionException e) {
-                        kind = e.getCause().getClass().getSimpleName();
-                    } catch (TimeoutException e) {
-                        throw new AssertionError("an accepted ack never completed; " + watch.seen(), e);
-                    }
-                    outcomes.merge(kind, 1L, Long::sum);
+                try {
+                    await().atMost(WAIT).until(() -> completions.get() == accepted.get());
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    throw new AssertionError((accepted.get() - completions.get()) + " accepted acks never completed; "
+                            + watch.seen(), e);
                 }
+                Map<String, Long> outcomes = new java.util.TreeMap<>();
+                outcomeCounts.forEach((k, v) -> outcomes.put(k, v.sum()));
                 System.out.printf("[figure] %s realtime ack flood (%d threads, %d ms, ack timeout %d ms): %d accepted,"
                         + " %d refused at the call %s, outcomes %s, %d proxied connections%n", transport.name(), threads,
-                        runFor.toMillis(), ackTimeout.toMillis(), acks.size(), refused.get(), refusals, outcomes,
+                        runFor.toMillis(), ackTimeout.toMillis(), accepted.get(), refused.get(), refusals, outcomes,
                         proxy.totalConnections());
-                await().atMost(WAIT).untilAsserted(() -> assertThat(completions.get())
-                        .as("completions of the accepted acks").isEqualTo(acks.size()));
+                assertThat(completions.get()).as("completions of the accepted acks").isEqualTo(accepted.get());
                 assertThat(wrongAnswers.get()).as("acks answered with another payload").isZero();
                 assertThat(outcomes.keySet()).as("outcomes of accepted acks (a timeout means the frame was held"
                         + " unsent for the whole ack timeout)").isSubsetOf("answered", "ConnectionClosedException");
