@@ -224,6 +224,40 @@ public abstract class HostileWebSocketContract extends TransportContractSupport 
     }
 
     /**
+     * Contract (issue 17, defect 14): a session that reads nothing (no demand) still learns that
+     * its connection is gone when a write fails: the peer went away, the application keeps sending,
+     * and the session ends with {@code onError} (a {@link TransportException}) instead of taking
+     * frames into a dead link until something reads. Before, the JDK transport failed each send's
+     * future and kept the session open: under a flood of emits, links cut by a proxy were seen
+     * seconds late and acks timed out.
+     *
+     * @throws Exception on failure
+     */
+    @Test
+    public void aSessionThatReadsNothingEndsWhenAWriteFindsTheConnectionGone() throws Exception {
+        try (HostileServer server = HostileServer.start(conn -> conn.acceptWebSocket(conn.readHead()))) {
+            Transport transport = newTransport();
+            RecordingListener listener = new RecordingListener(0); // no demand: the session never reads
+            WebSocketSession session = transport.webSocket().connect(server.wsUri("/ws"), Headers.empty(), WAIT, listener)
+                    .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            try {
+                assertThat(server.awaitAllClosed(WAIT)).as("the peer went away").isTrue();
+                String frame = "x".repeat(1024);
+                await().atMost(WAIT).until(() -> {
+                    session.sendText(frame).exceptionally(e -> null);
+                    return listener.terminals() > 0;
+                });
+                assertThat(listener.failed()).as("the session ended with an error").isDone();
+                assertThat(listener.failed().get()).isInstanceOf(io.noa.realtime.RealtimeException.class);
+                assertThat(listener.terminals()).isEqualTo(1);
+                assertThat(session.isOpen()).isFalse();
+            } finally {
+                session.abort();
+            }
+        }
+    }
+
+    /**
      * Contract: a peer that floods pings and never reads cannot make the client queue one pong
      * per ping: what the session holds for sending ({@link WebSocketSession#queuedBytes()}, pongs
      * included) stays bounded while the flood runs.

@@ -67,7 +67,7 @@ final class JdkWebSocketSession implements WebSocketSession {
         synchronized (gate) {
             if (ws == null) {
                 ws = webSocket;
-                sends = new SendQueue(target, webSocket);
+                sends = new SendQueue(target, webSocket, this::outputFailed);
             }
         }
     }
@@ -172,6 +172,18 @@ final class JdkWebSocketSession implements WebSocketSession {
     void failTooBig(RuntimeException limitError) {
         terminateWithError(limitError);
         startClose(TOO_BIG_CODE, "message too big", true);
+    }
+
+    /** A frame could not be written because the connection failed: the session ends with that error. */
+    private void outputFailed(TransportException error) {
+        if (isTerminated()) {
+            return;
+        }
+        WebSocket w = ws;
+        if (w != null) {
+            w.abort();
+        }
+        terminateWithError(error);
     }
 
     /** The JDK saw the connection end (close frame or error): no close timer is needed any more. */

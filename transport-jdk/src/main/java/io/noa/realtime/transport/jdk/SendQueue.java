@@ -30,10 +30,16 @@ final class SendQueue {
     private boolean closed; // no more sends accepted (close queued, or session ended)
     private boolean ended; // the session ended: not even a close is sent unless forced
     private CompletableFuture<Void> closeFuture;
+    private final java.util.function.Consumer<TransportException> outputFailed;
 
-    SendQueue(String target, WebSocket ws) {
+    /**
+     * @param outputFailed told (once per failed send) when a frame could not be written because the
+     *     connection failed: the session ends then, even while nothing reads the socket
+     */
+    SendQueue(String target, WebSocket ws, java.util.function.Consumer<TransportException> outputFailed) {
         this.target = target;
         this.ws = ws;
+        this.outputFailed = outputFailed;
     }
 
     long queuedBytes() {
@@ -136,7 +142,14 @@ final class SendQueue {
             if (e == null) {
                 p.future.complete(null);
             } else {
-                p.future.completeExceptionally(mapSendError(e));
+                Throwable mapped = mapSendError(e);
+                p.future.completeExceptionally(mapped);
+                if (mapped instanceof TransportException && JdkHttpStreaming.unwrap(e) instanceof java.io.IOException) {
+                    // the connection is gone: say so now. The reader would see it too, but only when it
+                    // reads, and a client that is not reading (no demand) kept writing into a dead link
+                    // (issue 17, defect 14: links cut by a proxy were seen seconds late under a flood)
+                    outputFailed.accept((TransportException) mapped);
+                }
             }
             pump(); // inline completion inside the pump loop just makes that loop go round again
         });
