@@ -77,6 +77,11 @@ public final class ChatCall {
             }
 
             @Override
+            public boolean wantsChunks() {
+                return chunks.hasSubscribers() || also.wantsChunks();
+            }
+
+            @Override
             public void onEnd(StreamingMessage message) {
                 also.onEnd(message);
                 updates.complete(message);
