@@ -214,11 +214,34 @@ public final class ChunkAccumulator {
     }
 
     private void acceptMeta(StreamChunk chunk) {
-        acceptMeta(chunk.id().orElse(null), chunk.model().orElse(null), chunk.created().orElse(-1),
-                chunk.systemFingerprint().orElse(null), chunk.serviceTier().orElse(null));
+        // each Optional only while the field is still unset: none per chunk once all are known
+        boolean changed = false;
+        if (responseId == null && chunk.id().isPresent()) {
+            responseId = chunk.id().get();
+            changed = true;
+        }
+        if (model == null && chunk.model().isPresent()) {
+            model = chunk.model().get();
+            changed = true;
+        }
+        if (created <= 0 && chunk.created().isPresent()) {
+            created = chunk.created().getAsLong();
+            changed = true;
+        }
+        if (systemFingerprint == null && chunk.systemFingerprint().isPresent()) {
+            systemFingerprint = chunk.systemFingerprint().get();
+            changed = true;
+        }
+        if (serviceTier == null && chunk.serviceTier().isPresent()) {
+            serviceTier = chunk.serviceTier().get();
+            changed = true;
+        }
+        if (changed) {
+            meta = new StreamingMessage.Meta(responseId, model, created, systemFingerprint, serviceTier);
+        }
     }
 
-    /** The first non-empty value of each wins ({@code null} and {@code created <= 0}: absent). */
+    /** {@link #acceptMeta(StreamChunk)} for plain values ({@code null} and {@code created <= 0}: absent). */
     private void acceptMeta(String id, String model, long created, String fingerprint, String tier) {
         boolean changed = false;
         if (this.responseId == null && id != null) {
