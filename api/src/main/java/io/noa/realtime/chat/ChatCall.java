@@ -77,6 +77,11 @@ public final class ChatCall {
             }
 
             @Override
+            public boolean wantsChunks() {
+                return chunks.hasSubscribers() || also.wantsChunks();
+            }
+
+            @Override
             public void onEnd(StreamingMessage message) {
                 also.onEnd(message);
                 updates.complete(message);
@@ -236,6 +241,11 @@ public final class ChatCall {
      * the call ends, whatever its state (the failure is on the final snapshot); a subscriber
      * arriving after the end completes at once. Cancelling a subscription does not cancel the
      * call.
+     *
+     * <p><b>Cost.</b> While this publisher has a subscriber, every event is decoded into a
+     * {@link StreamChunk} (with its choices and deltas). With none, the common chunk (one choice
+     * carrying text) is folded into the message straight from the event's bytes, without a chunk
+     * object or a {@code String} for its text.
      *
      * @return the publisher of this message's chunks
      */

@@ -46,6 +46,17 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
         default boolean wantsSnapshots() {
             return true;
         }
+
+        /**
+         * Whether {@link #onChunk} should see the chunks. When not, the common chunk (one choice
+         * with content) is folded into the accumulator straight from the event's bytes, without a
+         * {@link StreamChunk}. Asked once per event, before the event is decoded.
+         *
+         * @return whether chunks are wanted
+         */
+        default boolean wantsChunks() {
+            return true;
+        }
     }
 
     /** Life of the HTTP side, for the client's connection state. */
@@ -105,6 +116,13 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
     private boolean tokenSeen; // under lock
     private long chunkCount; // under lock
     private io.noa.realtime.RetryEvent pendingRetry; // under lock
+    /** The common chunk read without a chunk object; {@code null} when the decoder cannot. */
+    private final SimpleChunk simple;
+    /** Events the simple reader declined; past {@link #MAX_SIMPLE_MISSES} it is not tried again. */
+    private int simpleMisses; // parser callbacks are serial
+
+    /** A stream whose events are mostly not simple (tool calls, logprobs) stops trying after these. */
+    private static final int MAX_SIMPLE_MISSES = 64;
 
     ChatStream(StreamingChat.Settings settings, String messageId, byte[] body, Listener listener, BooleanSupplier mayRead) {
         this.settings = settings;
@@ -117,6 +135,7 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
         this.listener = listener;
         this.mayRead = mayRead;
         this.decoder = settings.newDecoder();
+        this.simple = decoder instanceof OpenAiChunkDecoder ? new SimpleChunk() : null;
     }
 
     private volatile BooleanSupplier abandoned = () -> false;
@@ -418,10 +437,41 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
             finish(ChunkAccumulator::complete);
             return;
         }
-        accept(decoder.decode(type, data, offset, length));
+        if (simple != null && simpleMisses < MAX_SIMPLE_MISSES && !observed && !listener.wantsChunks()) {
+            if (((OpenAiChunkDecoder) decoder).readSimple(type, data, offset, length, simple)) {
+                acceptSimple(simple);
+            } else {
+                simpleMisses++;
+                accept(decoder.decode(type, data, offset, length));
+            }
+        } else {
+            accept(decoder.decode(type, data, offset, length));
+        }
         if (settings.dialect().endsStream(type)) { // the dialect's end rule (message_stop, ...)
             releaseGently = true;
             finish(ChunkAccumulator::complete);
+        }
+    }
+
+    /** {@link #accept(List)} for the one common chunk read without a chunk object. */
+    private void acceptSimple(SimpleChunk chunk) {
+        synchronized (lock) {
+            if (finished) {
+                return;
+            }
+            ChatStream outer = enterCallbacks();
+            try {
+                accumulator.applySimple(chunk);
+                if (accumulator.allChoicesFinished() && graceTimer == null) {
+                    graceTimer = settings.transport().scheduler().schedule(() -> finish(ChunkAccumulator::complete),
+                            settings.completionGrace().toNanos(), TimeUnit.NANOSECONDS);
+                }
+                if (listener.wantsSnapshots()) {
+                    listener.onSnapshot(accumulator.snapshot());
+                }
+            } finally {
+                CALLING.set(outer);
+            }
         }
     }
 

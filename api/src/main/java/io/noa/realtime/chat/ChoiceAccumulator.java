@@ -73,6 +73,30 @@ final class ChoiceAccumulator {
         ChunkAccumulator.mergeExtras(extras, c.extras());
     }
 
+    /**
+     * The same as {@link #apply(Choice)} for a {@link SimpleChunk}'s choice: role, texts and finish
+     * reason in the same order and with the same budget charges, without a {@code Choice}.
+     */
+    void applySimple(SimpleChunk c) {
+        snapshot = null;
+        if (rawRole == null) {
+            rawRole = c.role;
+        }
+        appendIfPresent(content, c.content);
+        appendIfPresent(reasoning, c.reasoning);
+        appendIfPresent(refusal, c.refusal);
+        if (c.finishReason != null) {
+            rawFinish = c.finishReason;
+        }
+    }
+
+    private void appendIfPresent(TextBuffer buffer, SimpleChunk.Text t) {
+        if (t.present) {
+            budget.charge(t.length);
+            buffer.append(t.chars, 0, t.length);
+        }
+    }
+
     private void applyDelta(Delta d) {
         if (rawRole == null) {
             rawRole = d.rawRoleOrNull();

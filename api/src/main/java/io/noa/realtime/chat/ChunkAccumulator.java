@@ -153,6 +153,33 @@ public final class ChunkAccumulator {
     }
 
     /**
+     * The same as {@link #apply(StreamChunk)} for the common chunk read without a chunk object
+     * ({@link SimpleChunk}: one choice, no usage, error or extras): metadata, then the choice.
+     *
+     * @param chunk the chunk, valid during the call
+     * @throws LimitExceededException if the message grows beyond {@code maxMessageChars}
+     */
+    void applySimple(SimpleChunk chunk) {
+        if (state != StreamingMessage.State.STREAMING) {
+            return; // afterEnd(...) would only take a usage, which a simple chunk has not
+        }
+        snapshot = null;
+        chunkCount++;
+        acceptMeta(chunk.id, chunk.model, chunk.created, chunk.systemFingerprint, chunk.serviceTier);
+        int index = chunk.index;
+        ChoiceAccumulator acc = first != null && first.index() == index ? first : choices.get(index);
+        if (acc == null) {
+            budget.charge(ChoiceAccumulator.ITEM_COST * 8L);
+            acc = new ChoiceAccumulator(index, budget);
+            choices.put(index, acc);
+            if (first == null) {
+                first = acc;
+            }
+        }
+        acc.applySimple(chunk);
+    }
+
+    /**
      * After an error chunk, a later usage is still kept (servers report what the failed request
      * cost after the error); content and everything else stays dropped.
      */
@@ -187,6 +214,7 @@ public final class ChunkAccumulator {
     }
 
     private void acceptMeta(StreamChunk chunk) {
+        // each Optional only while the field is still unset: none per chunk once all are known
         boolean changed = false;
         if (responseId == null && chunk.id().isPresent()) {
             responseId = chunk.id().get();
@@ -210,6 +238,35 @@ public final class ChunkAccumulator {
         }
         if (changed) {
             meta = new StreamingMessage.Meta(responseId, model, created, systemFingerprint, serviceTier);
+        }
+    }
+
+    /** {@link #acceptMeta(StreamChunk)} for plain values ({@code null} and {@code created <= 0}: absent). */
+    private void acceptMeta(String id, String model, long created, String fingerprint, String tier) {
+        boolean changed = false;
+        if (this.responseId == null && id != null) {
+            this.responseId = id;
+            changed = true;
+        }
+        if (this.model == null && model != null) {
+            this.model = model;
+            changed = true;
+        }
+        if (this.created <= 0 && created > 0) {
+            this.created = created;
+            changed = true;
+        }
+        if (this.systemFingerprint == null && fingerprint != null) {
+            this.systemFingerprint = fingerprint;
+            changed = true;
+        }
+        if (this.serviceTier == null && tier != null) {
+            this.serviceTier = tier;
+            changed = true;
+        }
+        if (changed) {
+            meta = new StreamingMessage.Meta(this.responseId, this.model, this.created, this.systemFingerprint,
+                    this.serviceTier);
         }
     }
 

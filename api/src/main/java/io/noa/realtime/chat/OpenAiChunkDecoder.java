@@ -36,11 +36,14 @@ final class OpenAiChunkDecoder implements ChunkDecoder {
 
     private final JsonFactory factory;
     private final RepeatedText repeated = new RepeatedText();
+    /** The factory's bound of a string value, which reading a text as characters does not check. */
+    private final int maxStringLength;
     /** The byte path's parser, one per thread that decodes (in practice the transport's I/O threads). */
     private final ThreadLocal<ReusedJsonParser> parsers;
 
     OpenAiChunkDecoder(JsonFactory factory) {
         this.factory = factory;
+        this.maxStringLength = factory.streamReadConstraints().getMaxStringLength();
         this.parsers = ThreadLocal.withInitial(() -> new ReusedJsonParser(factory));
     }
 
@@ -158,6 +161,301 @@ final class OpenAiChunkDecoder implements ChunkDecoder {
             reader.release();
         }
         return decode(eventName, Utf8.decode(data, offset, length));
+    }
+
+    /**
+     * The common chunk without a chunk object: reads the event's one JSON object into {@code into}
+     * when it has exactly the fields {@link #decode(String, byte[], int, int)} would turn into a
+     * single {@link Choice} with at most a role, content/reasoning/refusal text and a finish
+     * reason, plus the chunk's metadata (and fields that are {@code null}, which that path ignores
+     * too). Anything else (another event type, a second object, another field or value type, a
+     * field given twice, {@code "object":"error"}, malformed input) answers {@code false} with
+     * {@code into} unspecified: the caller then decodes the event with
+     * {@link #decode(String, byte[], int, int)}, which gives the exact result.
+     *
+     * @return whether {@code into} holds the event's chunk
+     */
+    boolean readSimple(String eventName, byte[] data, int offset, int length, SimpleChunk into) {
+        if (!(eventName == null || eventName.isEmpty() || "message".equals(eventName))) {
+            return false;
+        }
+        int end = offset + length;
+        int start = Utf8Bytes.skipJsonWhitespace(data, offset, end);
+        if (start == end || data[start] != '{' || !Utf8Bytes.isWellFormed(data, start, end)) {
+            return false;
+        }
+        ReusedJsonParser reader = parsers.get();
+        if (!reader.acquire()) {
+            return false;
+        }
+        try {
+            JsonParser p = reader.begin(data, start, end);
+            if (reader.nextRootToken() != JsonToken.START_OBJECT) {
+                reader.discard();
+                return false;
+            }
+            into.clear();
+            boolean simple = readSimpleChunk(p, into);
+            if (!simple) {
+                abandon(reader, p);
+                return false;
+            }
+            int unread = reader.unread();
+            if (unread > 0 && Utf8Bytes.skipJsonWhitespace(data, end - unread, end) != end) {
+                reader.discard(); // another object follows: the full path reads them all
+                return false;
+            }
+            if (unread > 0 && reader.nextRootToken() != JsonToken.NOT_AVAILABLE) {
+                reader.discard();
+                return false;
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            reader.discard(); // the full path reports what was wrong
+            return false;
+        } finally {
+            reader.release();
+        }
+    }
+
+    /** Reads the rest of the event so that the parser takes the next event's bytes; else drops it. */
+    private static void abandon(ReusedJsonParser reader, JsonParser p) {
+        try {
+            while (!p.getParsingContext().inRoot()) {
+                p.nextToken();
+            }
+            if (reader.unread() > 0 && reader.nextRootToken() != JsonToken.NOT_AVAILABLE) {
+                reader.discard();
+            }
+        } catch (IOException | RuntimeException e) {
+            reader.discard();
+        }
+    }
+
+    // field bits of the simple reader: a field given twice is not simple
+    private static final int F_ID = 1;
+    private static final int F_MODEL = 1 << 1;
+    private static final int F_OBJECT = 1 << 2;
+    private static final int F_CREATED = 1 << 3;
+    private static final int F_FINGERPRINT = 1 << 4;
+    private static final int F_TIER = 1 << 5;
+    private static final int F_CHOICES = 1 << 6;
+    private static final int F_USAGE = 1 << 7;
+
+    private boolean readSimpleChunk(JsonParser p, SimpleChunk into) throws IOException {
+        int seen = 0;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken t = p.nextToken();
+            int bit;
+            switch (field) {
+                case "id":
+                    bit = F_ID;
+                    if (t == JsonToken.VALUE_STRING) {
+                        into.id = ChatJson.emptyToNull(repeated.text(p, RepeatedText.ID));
+                    } else if (t != JsonToken.VALUE_NULL) {
+                        return false;
+                    }
+                    break;
+                case "model":
+                    bit = F_MODEL;
+                    if (t == JsonToken.VALUE_STRING) {
+                        into.model = ChatJson.emptyToNull(repeated.text(p, RepeatedText.MODEL));
+                    } else if (t != JsonToken.VALUE_NULL) {
+                        return false;
+                    }
+                    break;
+                case "object":
+                    bit = F_OBJECT;
+                    if (t == JsonToken.VALUE_STRING) {
+                        if ("error".equals(repeated.text(p, RepeatedText.OBJECT))) {
+                            return false; // an error object: the full path makes the error
+                        }
+                    } else if (t != JsonToken.VALUE_NULL) {
+                        return false;
+                    }
+                    break;
+                case "created":
+                    bit = F_CREATED;
+                    if (t == JsonToken.VALUE_NUMBER_INT) {
+                        into.created = number(p);
+                    } else if (t != JsonToken.VALUE_NULL) {
+                        return false;
+                    }
+                    break;
+                case "system_fingerprint":
+                    bit = F_FINGERPRINT;
+                    if (t == JsonToken.VALUE_STRING) {
+                        into.systemFingerprint = ChatJson.emptyToNull(repeated.text(p, RepeatedText.FINGERPRINT));
+                    } else if (t != JsonToken.VALUE_NULL) {
+                        return false;
+                    }
+                    break;
+                case "service_tier":
+                    bit = F_TIER;
+                    if (t == JsonToken.VALUE_STRING) {
+                        into.serviceTier = ChatJson.emptyToNull(repeated.text(p, RepeatedText.SERVICE_TIER));
+                    } else if (t != JsonToken.VALUE_NULL) {
+                        return false;
+                    }
+                    break;
+                case "choices":
+                    bit = F_CHOICES;
+                    if (t != JsonToken.START_ARRAY || p.nextToken() != JsonToken.START_OBJECT
+                            || !readSimpleChoice(p, into) || p.nextToken() != JsonToken.END_ARRAY) {
+                        return false; // not exactly one choice object
+                    }
+                    break;
+                case "usage":
+                    bit = F_USAGE;
+                    if (t != JsonToken.VALUE_NULL) {
+                        return false;
+                    }
+                    break;
+                default:
+                    if (t != JsonToken.VALUE_NULL || "error".equals(field)) {
+                        return false; // extras, an error: the full path
+                    }
+                    continue; // an unknown null is ignored, as the full path does
+            }
+            if ((seen & bit) != 0) {
+                return false;
+            }
+            seen |= bit;
+        }
+        return (seen & F_CHOICES) != 0;
+    }
+
+    private static final int C_INDEX = 1;
+    private static final int C_DELTA = 1 << 1;
+    private static final int C_FINISH = 1 << 2;
+    private static final int C_LOGPROBS = 1 << 3;
+
+    private boolean readSimpleChoice(JsonParser p, SimpleChunk into) throws IOException {
+        int seen = 0;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken t = p.nextToken();
+            int bit;
+            switch (field) {
+                case "index":
+                    bit = C_INDEX;
+                    if (t != JsonToken.VALUE_NUMBER_INT) {
+                        return false;
+                    }
+                    into.index = Math.max(0, index(p)); // unusable: the choice's position, 0
+                    break;
+                case "delta":
+                    bit = C_DELTA;
+                    if (t != JsonToken.START_OBJECT || !readSimpleDelta(p, into)) {
+                        return false;
+                    }
+                    break;
+                case "finish_reason":
+                    bit = C_FINISH;
+                    if (t == JsonToken.VALUE_STRING) {
+                        into.finishReason = ChatJson.emptyToNull(p.getText());
+                    } else if (t != JsonToken.VALUE_NULL) {
+                        return false;
+                    }
+                    break;
+                case "logprobs":
+                    bit = C_LOGPROBS;
+                    if (t != JsonToken.VALUE_NULL) {
+                        return false;
+                    }
+                    break;
+                default:
+                    if (t != JsonToken.VALUE_NULL || "message".equals(field)) {
+                        return false;
+                    }
+                    continue;
+            }
+            if ((seen & bit) != 0) {
+                return false;
+            }
+            seen |= bit;
+        }
+        return true;
+    }
+
+    private static final int D_ROLE = 1;
+    private static final int D_CONTENT = 1 << 1;
+    private static final int D_REASONING = 1 << 2;
+    private static final int D_REFUSAL = 1 << 3;
+    private static final int D_TOOLS = 1 << 4;
+    private static final int D_FUNCTION = 1 << 5;
+    private static final int D_ANNOTATIONS = 1 << 6;
+
+    private boolean readSimpleDelta(JsonParser p, SimpleChunk into) throws IOException {
+        int seen = 0;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken t = p.nextToken();
+            if (t != JsonToken.VALUE_STRING && t != JsonToken.VALUE_NULL) {
+                return false; // arrays of parts, tool calls, numbers: the full path
+            }
+            boolean text = t == JsonToken.VALUE_STRING;
+            if (text && p.getTextLength() > maxStringLength) {
+                return false; // the full path reports the factory's bound (getText checks it)
+            }
+            int bit;
+            switch (field) {
+                case "role":
+                    bit = D_ROLE;
+                    if (text) {
+                        into.role = ChatJson.emptyToNull(p.getText());
+                    }
+                    break;
+                case "content":
+                    bit = D_CONTENT;
+                    if (text) {
+                        into.content.set(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+                    }
+                    break;
+                case "reasoning_content":
+                case "reasoning":
+                    bit = D_REASONING; // both in one delta: the full path joins them
+                    if (text) {
+                        into.reasoning.set(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+                    }
+                    break;
+                case "refusal":
+                    bit = D_REFUSAL;
+                    if (text) {
+                        into.refusal.set(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+                    }
+                    break;
+                case "tool_calls":
+                    bit = D_TOOLS;
+                    if (text) {
+                        return false;
+                    }
+                    break;
+                case "function_call":
+                    bit = D_FUNCTION;
+                    if (text) {
+                        return false;
+                    }
+                    break;
+                case "annotations":
+                    bit = D_ANNOTATIONS;
+                    if (text) {
+                        return false;
+                    }
+                    break;
+                default:
+                    if (text) {
+                        return false; // an extra
+                    }
+                    continue;
+            }
+            if ((seen & bit) != 0) {
+                return false;
+            }
+            seen |= bit;
+        }
+        return true;
     }
 
     /** The chunks of one event's objects, or {@code null} if the data is not only objects. */

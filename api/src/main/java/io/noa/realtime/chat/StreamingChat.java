@@ -211,6 +211,11 @@ public final class StreamingChat implements AutoCloseable {
             }
 
             @Override
+            public boolean wantsChunks() {
+                return false; // chunks are ChatCall.chunks() only
+            }
+
+            @Override
             public void onEnd(StreamingMessage message) {
                 active.remove(message.id());
                 retire(message.id());

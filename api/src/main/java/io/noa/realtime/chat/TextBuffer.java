@@ -30,6 +30,18 @@ final class TextBuffer {
         length += n;
     }
 
+    /** Appends {@code n} characters of {@code from} starting at {@code offset}. */
+    void append(char[] from, int offset, int n) {
+        if (n == 0) {
+            return;
+        }
+        if (length + n > chars.length) {
+            chars = Arrays.copyOf(chars, Math.max(length + n, Math.max(64, chars.length * 2)));
+        }
+        System.arraycopy(from, offset, chars, length, n);
+        length += n;
+    }
+
     /** An immutable view of the text so far; the same object while nothing was appended. */
     CharSequence freeze() {
         if (frozen.length() != length) {

@@ -88,10 +88,10 @@ public final class SseClient implements AutoCloseable {
     private final SerialExecutor callbacks;
     private final AtomicInteger queuedCallbacks = new AtomicInteger();
     private final BoundedMulticast<SseEvent> events;
-    private final Map<String, CopyOnWriteArrayList<Consumer<? super SseEvent>>> handlers = new ConcurrentHashMap<>();
+    private final Map<String, Handlers> handlers = new ConcurrentHashMap<>();
     /** The handlers of type "message", also in {@link #handlers}: most events are of that type. */
-    private final CopyOnWriteArrayList<Consumer<? super SseEvent>> messageHandlers = new CopyOnWriteArrayList<>();
-    private final CopyOnWriteArrayList<Consumer<? super SseEvent>> anyHandlers = new CopyOnWriteArrayList<>();
+    private final Handlers messageHandlers = new Handlers();
+    private final Handlers anyHandlers = new Handlers();
     private final CopyOnWriteArrayList<Runnable> openHandlers = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<Runnable> closeHandlers = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<Consumer<? super Throwable>> errorHandlers = new CopyOnWriteArrayList<>();
@@ -172,8 +172,7 @@ public final class SseClient implements AutoCloseable {
     public Subscription on(String eventName, Consumer<? super SseEvent> handler) {
         Objects.requireNonNull(eventName, "eventName");
         Objects.requireNonNull(handler, "handler");
-        CopyOnWriteArrayList<Consumer<? super SseEvent>> list =
-                handlers.computeIfAbsent(eventName, k -> new CopyOnWriteArrayList<>());
+        Handlers list = handlers.computeIfAbsent(eventName, k -> new Handlers());
         list.add(handler);
         return () -> list.remove(handler);
     }
@@ -195,7 +194,9 @@ public final class SseClient implements AutoCloseable {
      * @return closing it removes the handler
      */
     public Subscription onEvent(Consumer<? super SseEvent> handler) {
-        return add(anyHandlers, handler);
+        Objects.requireNonNull(handler, "handler");
+        anyHandlers.add(handler);
+        return () -> anyHandlers.remove(handler);
     }
 
     /**
@@ -430,7 +431,7 @@ public final class SseClient implements AutoCloseable {
     private void dispatch(SseEvent event) {
         events.offer(event);
         if (anyHandlers.isEmpty()) {
-            List<Consumer<? super SseEvent>> typed = handlersOf(event);
+            Handlers typed = handlersOf(event);
             if (typed == null || typed.isEmpty()) {
                 return;
             }
@@ -441,13 +442,14 @@ public final class SseClient implements AutoCloseable {
 
     private void deliver(SseEvent event) {
         try {
-            List<Consumer<? super SseEvent>> typed = handlersOf(event);
+            // the arrays as they are now, like an iterator of a copy-on-write list, without one
+            Handlers typed = handlersOf(event);
             if (typed != null) {
-                for (Consumer<? super SseEvent> h : typed) {
+                for (Consumer<? super SseEvent> h : typed.current()) {
                     h.accept(event);
                 }
             }
-            for (Consumer<? super SseEvent> h : anyHandlers) {
+            for (Consumer<? super SseEvent> h : anyHandlers.current()) {
                 h.accept(event);
             }
         } finally {
@@ -459,10 +461,50 @@ public final class SseClient implements AutoCloseable {
     }
 
     /** The handlers of the event's type, without a map lookup for the default type. */
-    private List<Consumer<? super SseEvent>> handlersOf(SseEvent event) {
+    private Handlers handlersOf(SseEvent event) {
         String type = event.event();
         // The parser hands out the very constant for events without an "event:" field.
         return type == SseEvent.DEFAULT_EVENT ? messageHandlers : handlers.get(type);
+    }
+
+    /**
+     * Event handlers as a copy-on-write array: delivering an event walks the array of that moment
+     * (what {@link CopyOnWriteArrayList}'s iterator does) without allocating an iterator per event.
+     */
+    private static final class Handlers {
+        @SuppressWarnings("unchecked")
+        private static final Consumer<? super SseEvent>[] NONE = (Consumer<? super SseEvent>[]) new Consumer<?>[0];
+
+        private volatile Consumer<? super SseEvent>[] items = NONE;
+
+        synchronized void add(Consumer<? super SseEvent> handler) {
+            Consumer<? super SseEvent>[] a = items;
+            Consumer<? super SseEvent>[] b = java.util.Arrays.copyOf(a, a.length + 1);
+            b[a.length] = handler;
+            items = b;
+        }
+
+        /** Removes the first equal handler, as {@link CopyOnWriteArrayList#remove(Object)}. */
+        synchronized void remove(Object handler) {
+            Consumer<? super SseEvent>[] a = items;
+            for (int i = 0; i < a.length; i++) {
+                if (Objects.equals(handler, a[i])) {
+                    Consumer<? super SseEvent>[] b = java.util.Arrays.copyOf(a, a.length - 1);
+                    System.arraycopy(a, i + 1, b, i, a.length - i - 1);
+                    items = b;
+                    return;
+                }
+            }
+        }
+
+        boolean isEmpty() {
+            return items.length == 0;
+        }
+
+        /** The handlers now; the array is never changed. */
+        Consumer<? super SseEvent>[] current() {
+            return items;
+        }
     }
 
     /** One HTTP connection of the logical stream. */
