@@ -212,7 +212,7 @@ public final class StreamingChat implements AutoCloseable {
 
             @Override
             public boolean wantsChunks() {
-                return false; // chunks are ChatCall.chunks() only
+                return onChunk != null; // send(request, onChunk); other chunk readers are ChatCall.chunks()
             }
 
             @Override
