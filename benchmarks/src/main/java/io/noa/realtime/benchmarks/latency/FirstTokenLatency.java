@@ -84,6 +84,7 @@ public final class FirstTokenLatency {
             clients.put("raw socket", new RawClient(server.chatUri()));
             clients.put("noa StreamingChat, netty", new NoaClient(server.chatUri(), NettyTransport.create()));
             clients.put("noa StreamingChat, jdk", new NoaClient(server.chatUri(), JdkTransport.create()));
+            clients.put("java.net.http HttpClient", new HttpClientClient(server.chatUri()));
             try {
                 for (Map.Entry<String, Client> e : clients.entrySet()) {
                     for (int i = 0; i < warmUp; i++) {
@@ -194,7 +195,7 @@ public final class FirstTokenLatency {
             }
         }
 
-        private static boolean hasToken(byte[] a, int from, int to) {
+        static boolean hasToken(byte[] a, int from, int to) {
             outer:
             for (int i = from; i + TOKEN.length < to; i++) {
                 for (int j = 0; j < TOKEN.length; j++) {
@@ -224,6 +225,85 @@ public final class FirstTokenLatency {
         @Override
         public void close() throws IOException {
             socket.close();
+        }
+    }
+
+    /**
+     * The JDK's own floor: a plain {@code java.net.http.HttpClient} (its default executor, HTTP/1.1,
+     * one kept-alive connection) posting the same request, the body's buffers scanned for the first
+     * token as they arrive, as the raw reader does. What noa on transport-jdk adds is measured
+     * against this as well as against the raw socket.
+     */
+    public static final class HttpClientClient implements Client {
+        private final java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        private final java.net.http.HttpRequest request;
+
+        /**
+         * A client for {@code chatUri}.
+         *
+         * @param chatUri the chat completions URL
+         */
+        public HttpClientClient(URI chatUri) {
+            request = java.net.http.HttpRequest.newBuilder(chatUri).header("Content-Type", "application/json")
+                    .header("Accept", "text/event-stream").POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body()))
+                    .build();
+        }
+
+        @Override
+        public long firstTokenNanos() throws Exception {
+            long t0 = System.nanoTime();
+            long[] first = {-1};
+            byte[] tail = new byte[TOKEN.length + 1];
+            int[] tailLen = {0};
+            java.net.http.HttpResponse<Void> response = client.send(request, info ->
+                    java.net.http.HttpResponse.BodySubscribers.fromSubscriber(new Flow.Subscriber<List<java.nio.ByteBuffer>>() {
+                        @Override
+                        public void onSubscribe(Flow.Subscription s) {
+                            s.request(Long.MAX_VALUE);
+                        }
+
+                        @Override
+                        public void onNext(List<java.nio.ByteBuffer> buffers) {
+                            if (first[0] >= 0) {
+                                return;
+                            }
+                            for (java.nio.ByteBuffer b : buffers) {
+                                // the previous buffers' last bytes in front, so a token split between buffers is seen
+                                byte[] a = new byte[tailLen[0] + b.remaining()];
+                                System.arraycopy(tail, 0, a, 0, tailLen[0]);
+                                b.get(a, tailLen[0], b.remaining());
+                                if (RawClient.hasToken(a, 0, a.length)) {
+                                    first[0] = System.nanoTime() - t0;
+                                    return;
+                                }
+                                tailLen[0] = Math.min(tail.length, a.length);
+                                System.arraycopy(a, a.length - tailLen[0], tail, 0, tailLen[0]);
+                            }
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                            // send() throws it
+                        }
+
+                        @Override
+                        public void onComplete() {
+                            // send() returns once the body is complete
+                        }
+                    }));
+            if (response.statusCode() != 200) {
+                throw new IOException("HTTP " + response.statusCode());
+            }
+            if (first[0] < 0) {
+                throw new IOException("the answer had no content token");
+            }
+            return first[0];
+        }
+
+        @Override
+        public void close() {
+            // HttpClient has no close on Java 17; its threads end once it is unreachable
         }
     }
 
