@@ -453,6 +453,21 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
         }
     }
 
+    /**
+     * Under lock, after an event's chunks were applied: once every choice has finished, the end
+     * follows after the completion grace (a trailing usage chunk may still come); the snapshot
+     * goes to the listener if it wants one per chunk.
+     */
+    private void afterChunksLocked() {
+        if (accumulator.allChoicesFinished() && graceTimer == null) {
+            graceTimer = settings.transport().scheduler().schedule(() -> finish(ChunkAccumulator::complete),
+                    settings.completionGrace().toNanos(), TimeUnit.NANOSECONDS);
+        }
+        if (listener.wantsSnapshots()) {
+            listener.onSnapshot(accumulator.snapshot());
+        }
+    }
+
     /** {@link #accept(List)} for the one common chunk read without a chunk object. */
     private void acceptSimple(SimpleChunk chunk) {
         synchronized (lock) {
@@ -462,13 +477,7 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
             ChatStream outer = enterCallbacks();
             try {
                 accumulator.applySimple(chunk);
-                if (accumulator.allChoicesFinished() && graceTimer == null) {
-                    graceTimer = settings.transport().scheduler().schedule(() -> finish(ChunkAccumulator::complete),
-                            settings.completionGrace().toNanos(), TimeUnit.NANOSECONDS);
-                }
-                if (listener.wantsSnapshots()) {
-                    listener.onSnapshot(accumulator.snapshot());
-                }
+                afterChunksLocked();
             } finally {
                 CALLING.set(outer);
             }
@@ -490,7 +499,6 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
         if (chunks.isEmpty()) {
             return;
         }
-        boolean allFinished;
         synchronized (lock) {
             if (finished) {
                 return;
@@ -505,14 +513,7 @@ final class ChatStream implements SseParser.Handler, EventStreamCall.Listener {
                     listener.onChunk(chunk);
                     accumulator.apply(chunk);
                 }
-                allFinished = accumulator.allChoicesFinished();
-                if (allFinished && graceTimer == null) {
-                    graceTimer = settings.transport().scheduler().schedule(() -> finish(ChunkAccumulator::complete),
-                            settings.completionGrace().toNanos(), TimeUnit.NANOSECONDS);
-                }
-                if (listener.wantsSnapshots()) {
-                    listener.onSnapshot(accumulator.snapshot());
-                }
+                afterChunksLocked();
             } finally {
                 CALLING.set(outer);
             }

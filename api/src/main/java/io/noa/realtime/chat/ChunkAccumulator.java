@@ -134,17 +134,7 @@ public final class ChunkAccumulator {
         for (int i = 0; i < list.size(); i++) {
             Choice c = list.get(i);
             OptionalInt ci = c.index();
-            int index = ci.isPresent() ? ci.getAsInt() : i;
-            ChoiceAccumulator acc = choices.get(index);
-            if (acc == null) {
-                budget.charge(ChoiceAccumulator.ITEM_COST * 8L);
-                acc = new ChoiceAccumulator(index, budget);
-                choices.put(index, acc);
-                if (first == null) {
-                    first = acc;
-                }
-            }
-            acc.apply(c);
+            choice(ci.isPresent() ? ci.getAsInt() : i).apply(c);
         }
         if (chunk.error().isPresent()) {
             error = redacted(chunk.error().get());
@@ -167,7 +157,12 @@ public final class ChunkAccumulator {
         chunkCount++;
         acceptMeta(chunk.id, chunk.model, chunk.created, chunk.systemFingerprint, chunk.serviceTier);
         int index = chunk.index;
-        ChoiceAccumulator acc = first != null && first.index() == index ? first : choices.get(index);
+        (first != null && first.index() == index ? first : choice(index)).applySimple(chunk);
+    }
+
+    /** The accumulator of choice {@code index}, created (and charged to the budget) on first sight. */
+    private ChoiceAccumulator choice(int index) {
+        ChoiceAccumulator acc = choices.get(index);
         if (acc == null) {
             budget.charge(ChoiceAccumulator.ITEM_COST * 8L);
             acc = new ChoiceAccumulator(index, budget);
@@ -176,7 +171,7 @@ public final class ChunkAccumulator {
                 first = acc;
             }
         }
-        acc.applySimple(chunk);
+        return acc;
     }
 
     /**
