@@ -40,11 +40,14 @@ final class OpenAiChunkDecoder implements ChunkDecoder {
     private final int maxStringLength;
     /** The byte path's parser, one per thread that decodes (in practice the transport's I/O threads). */
     private final ThreadLocal<ReusedJsonParser> parsers;
+    /** Whether the common chunk is read by the hand-written {@link ChunkScanner} first. */
+    private final boolean scannable;
 
     OpenAiChunkDecoder(JsonFactory factory) {
         this.factory = factory;
         this.maxStringLength = factory.streamReadConstraints().getMaxStringLength();
         this.parsers = ThreadLocal.withInitial(() -> new ReusedJsonParser(factory));
+        this.scannable = ChunkScanner.usable(factory);
     }
 
     @Override
@@ -173,9 +176,30 @@ final class OpenAiChunkDecoder implements ChunkDecoder {
      * {@code into} unspecified: the caller then decodes the event with
      * {@link #decode(String, byte[], int, int)}, which gives the exact result.
      *
+     * <p>The hand-written {@link ChunkScanner} reads the event first (when the factory reads plain
+     * JSON); what it declines is read again by the reused Jackson parser
+     * ({@link #readSimpleWithJackson}), which decides.
+     *
      * @return whether {@code into} holds the event's chunk
      */
     boolean readSimple(String eventName, byte[] data, int offset, int length, SimpleChunk into) {
+        if (scannable && (eventName == null || eventName.isEmpty() || "message".equals(eventName))) {
+            int start = Utf8Bytes.skipJsonWhitespace(data, offset, offset + length);
+            if (start < offset + length && data[start] == '{') {
+                if (into.scannerOf != this) {
+                    into.scanner = new ChunkScanner(factory, repeated);
+                    into.scannerOf = this;
+                }
+                if (into.scanner.scan(data, start, offset + length, into)) {
+                    return true;
+                }
+            }
+        }
+        return readSimpleWithJackson(eventName, data, offset, length, into);
+    }
+
+    /** {@link #readSimple} with Jackson alone (the reference the scanner is tested against). */
+    boolean readSimpleWithJackson(String eventName, byte[] data, int offset, int length, SimpleChunk into) {
         if (!(eventName == null || eventName.isEmpty() || "message".equals(eventName))) {
             return false;
         }

@@ -46,6 +46,19 @@ final class RepeatedText {
         return s;
     }
 
+    /** The same for a value already decoded into {@code chars[0, length)}. */
+    String text(char[] chars, int length, int slot) {
+        String known = last.getPlain(slot);
+        if (known != null && known.length() == length && length <= MAX_LENGTH && same(known, chars, 0)) {
+            return known;
+        }
+        String s = new String(chars, 0, length);
+        if (length <= MAX_LENGTH) {
+            last.setRelease(slot, s);
+        }
+        return s;
+    }
+
     private static boolean same(String known, char[] chars, int offset) {
         for (int i = 0; i < known.length(); i++) {
             if (known.charAt(i) != chars[offset + i]) {

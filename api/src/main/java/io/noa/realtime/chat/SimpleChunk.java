@@ -25,6 +25,9 @@ final class SimpleChunk {
     final Text content = new Text();
     final Text reasoning = new Text();
     final Text refusal = new Text();
+    /** The scanner of {@link #scannerOf}, made on first use: it keeps a scratch buffer per stream. */
+    ChunkScanner scanner;
+    Object scannerOf;
 
     void clear() {
         id = null;
