@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.MappingJsonFactory;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Reads the common chat chunk ({@link SimpleChunk}) straight from an event's UTF-8 bytes in one
@@ -67,8 +68,17 @@ final class ChunkScanner {
     /** Characters of a string that is not one of the delta's texts. */
     private final SimpleChunk.Text scratch = new SimpleChunk.Text();
 
+    /** Longest repeated value whose bytes are remembered. */
+    private static final int MAX_RAW = 64;
+    private static final int SLOTS = 5;
+
     // the value of the number read last
     private long number;
+    // the value of the repeated field read last
+    private String value;
+    /** Per {@link RepeatedText} slot: the bytes of the last value (no escape inside) and its string. */
+    private final byte[][] lastRaw = new byte[SLOTS][];
+    private final String[] lastValue = new String[SLOTS];
 
     ChunkScanner(JsonFactory factory, RepeatedText repeated) {
         StreamReadConstraints c = factory.streamReadConstraints();
@@ -143,16 +153,16 @@ final class ChunkScanner {
             if (is(a, nameStart, n, ID)) {
                 bit = F_ID;
                 if (v == '"') {
-                    p = string(a, p + 1, end, scratch);
-                    into.id = p == FAIL ? null : ChatJson.emptyToNull(repeated(RepeatedText.ID));
+                    p = repeated(a, p + 1, end, RepeatedText.ID);
+                    into.id = ChatJson.emptyToNull(value);
                 } else {
                     p = nul(a, p, end);
                 }
             } else if (is(a, nameStart, n, OBJECT)) {
                 bit = F_OBJECT;
                 if (v == '"') {
-                    p = string(a, p + 1, end, scratch);
-                    if (p != FAIL && "error".equals(repeated(RepeatedText.OBJECT))) {
+                    p = repeated(a, p + 1, end, RepeatedText.OBJECT);
+                    if (p != FAIL && "error".equals(value)) {
                         return FAIL; // an error object: the full path makes the error
                     }
                 } else {
@@ -169,8 +179,8 @@ final class ChunkScanner {
             } else if (is(a, nameStart, n, MODEL)) {
                 bit = F_MODEL;
                 if (v == '"') {
-                    p = string(a, p + 1, end, scratch);
-                    into.model = p == FAIL ? null : ChatJson.emptyToNull(repeated(RepeatedText.MODEL));
+                    p = repeated(a, p + 1, end, RepeatedText.MODEL);
+                    into.model = ChatJson.emptyToNull(value);
                 } else {
                     p = nul(a, p, end);
                 }
@@ -195,16 +205,16 @@ final class ChunkScanner {
             } else if (is(a, nameStart, n, FINGERPRINT)) {
                 bit = F_FINGERPRINT;
                 if (v == '"') {
-                    p = string(a, p + 1, end, scratch);
-                    into.systemFingerprint = p == FAIL ? null : ChatJson.emptyToNull(repeated(RepeatedText.FINGERPRINT));
+                    p = repeated(a, p + 1, end, RepeatedText.FINGERPRINT);
+                    into.systemFingerprint = ChatJson.emptyToNull(value);
                 } else {
                     p = nul(a, p, end);
                 }
             } else if (is(a, nameStart, n, TIER)) {
                 bit = F_TIER;
                 if (v == '"') {
-                    p = string(a, p + 1, end, scratch);
-                    into.serviceTier = p == FAIL ? null : ChatJson.emptyToNull(repeated(RepeatedText.SERVICE_TIER));
+                    p = repeated(a, p + 1, end, RepeatedText.SERVICE_TIER);
+                    into.serviceTier = ChatJson.emptyToNull(value);
                 } else {
                     p = nul(a, p, end);
                 }
@@ -607,9 +617,41 @@ final class ChunkScanner {
         return -1 << 16; // negative in any of the four positions
     }
 
-    /** The scratch string as a repeated field's value (the slot's last string when equal). */
-    private String repeated(int slot) {
-        return repeated.text(scratch.chars, scratch.length, slot);
+    /**
+     * A string value of a field that repeats in every chunk ({@code id}, {@code model}, ...),
+     * after its opening quote, into {@link #value}. When its bytes are those of the slot's last
+     * value (which had no escape), that value's string is reused without decoding; else the
+     * string is decoded and {@link RepeatedText} (shared by the decoder's streams) gives it.
+     */
+    private int repeated(byte[] a, int p, int end, int slot) {
+        byte[] raw = lastRaw[slot];
+        if (raw != null) {
+            int q = p + raw.length;
+            if (q < end && a[q] == '"' && Arrays.equals(a, p, q, raw, 0, raw.length)) {
+                value = lastValue[slot]; // the bytes of an earlier value: no quote or escape inside
+                return q + 1;
+            }
+        }
+        int after = string(a, p, end, scratch);
+        if (after == FAIL) {
+            return FAIL;
+        }
+        value = repeated.text(scratch.chars, scratch.length, slot);
+        int n = after - 1 - p;
+        if (n <= MAX_RAW && indexOfBackslash(a, p, after - 1) < 0) {
+            lastRaw[slot] = Arrays.copyOfRange(a, p, after - 1);
+            lastValue[slot] = value;
+        }
+        return after;
+    }
+
+    private static int indexOfBackslash(byte[] a, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (a[i] == '\\') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The scratch string, as one of the {@link #KNOWN} constants when it is one; {@code null} when empty. */

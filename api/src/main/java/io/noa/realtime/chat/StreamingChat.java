@@ -68,7 +68,7 @@ public final class StreamingChat implements AutoCloseable {
      * on a stream or a call while this lock is held (issue 17 defect 1 was such a cycle).
      */
     private final Object lock = new Object();
-    private final LinkedHashMap<String, StreamingMessage> messages = new LinkedHashMap<>();
+    private final LinkedHashMap<String, Recorded> messages = new LinkedHashMap<>();
     /** Ids of the finished messages still in {@link #messages}, oldest first; under {@link #lock}. */
     private final java.util.ArrayDeque<String> finished = new java.util.ArrayDeque<>();
     private final Map<String, ChatStream> active = new ConcurrentHashMap<>();
@@ -192,6 +192,7 @@ public final class StreamingChat implements AutoCloseable {
         Objects.requireNonNull(request, "request");
         byte[] body = settings.dialect.encode(request, settings.model);
         String id = "msg_" + UUID.randomUUID().toString().replace("-", "");
+        Recorded recorded = new Recorded();
         ChatCall call = new ChatCall(id, settings, body, callbacks, new ChatStream.Listener() {
             @Override
             public void onChunk(StreamChunk chunk) {
@@ -202,7 +203,7 @@ public final class StreamingChat implements AutoCloseable {
 
             @Override
             public void onSnapshot(StreamingMessage message) {
-                publish(message);
+                publish(recorded, message);
             }
 
             @Override
@@ -222,7 +223,7 @@ public final class StreamingChat implements AutoCloseable {
             }
         });
         ChatStream stream = call.stream();
-        StreamingMessage first = call.snapshot();
+        recorded.latest = call.snapshot();
         synchronized (lock) {
             checkOpen();
             if (active.size() >= settings.maxConcurrentStreams) {
@@ -230,11 +231,20 @@ public final class StreamingChat implements AutoCloseable {
                         settings.maxConcurrentStreams);
             }
             active.put(id, stream);
-            messages.put(id, first);
+            messages.put(id, recorded);
         }
         stream.start();
         callbacks.kick();
         return call;
+    }
+
+    /**
+     * The latest snapshot of one message in {@link #messages}: its stream writes every new one
+     * here without the chat's lock (a stream's snapshots come one after the other, the final one
+     * last); a forgotten message's record is no longer in the map, so its writes go nowhere.
+     */
+    private static final class Recorded {
+        volatile StreamingMessage latest;
     }
 
     /**
@@ -254,12 +264,8 @@ public final class StreamingChat implements AutoCloseable {
         }
     }
 
-    private void publish(StreamingMessage message) {
-        synchronized (lock) {
-            if (messages.containsKey(message.id())) {
-                messages.put(message.id(), message);
-            }
-        }
+    private void publish(Recorded recorded, StreamingMessage message) {
+        recorded.latest = message; // no lock and no lookup per event: the stream holds its record
         for (Consumer<? super StreamingMessage> l : listeners) {
             callbacks.execute(l, message);
         }
@@ -345,7 +351,10 @@ public final class StreamingChat implements AutoCloseable {
     public Map<String, StreamingMessage> messages() {
         LinkedHashMap<String, StreamingMessage> copy;
         synchronized (lock) {
-            copy = new LinkedHashMap<>(messages);
+            copy = new LinkedHashMap<>(Math.max(16, messages.size() * 2));
+            for (Map.Entry<String, Recorded> e : messages.entrySet()) {
+                copy.put(e.getKey(), e.getValue().latest);
+            }
         }
         // streaming messages are snapshotted now (outside the chat's lock: the order is stream, then chat)
         for (Map.Entry<String, StreamingMessage> e : copy.entrySet()) {
@@ -366,8 +375,8 @@ public final class StreamingChat implements AutoCloseable {
         // it ended meanwhile (its final snapshot was recorded), or this thread is inside the
         // callbacks of another stream, where waiting for this stream's lock could deadlock
         synchronized (lock) {
-            StreamingMessage m = messages.get(id);
-            return m != null ? m : recorded;
+            Recorded r = messages.get(id);
+            return r != null ? r.latest : recorded;
         }
     }
 
@@ -380,7 +389,8 @@ public final class StreamingChat implements AutoCloseable {
     public Optional<StreamingMessage> message(String id) {
         StreamingMessage m;
         synchronized (lock) {
-            m = messages.get(Objects.requireNonNull(id, "id"));
+            Recorded r = messages.get(Objects.requireNonNull(id, "id"));
+            m = r == null ? null : r.latest;
         }
         return Optional.ofNullable(m != null && m.isStreaming() ? live(id, m) : m);
     }

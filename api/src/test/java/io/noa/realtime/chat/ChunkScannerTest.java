@@ -35,6 +35,8 @@ class ChunkScannerTest {
                     .maxNestingDepth(8).maxStringLength(64).maxNumberLength(8).maxNameLength(12).build())
             .build());
 
+    private final ChunkScanner plainScanner = new ChunkScanner(new JsonFactory(), new RepeatedText());
+    private final ChunkScanner tightScanner = new ChunkScanner(TIGHT_FACTORY, new RepeatedText());
     private int accepted;
     private int declinedButJacksonAccepted;
 
@@ -160,9 +162,11 @@ class ChunkScannerTest {
         SimpleChunk byScanner = new SimpleChunk();
         SimpleChunk byJackson = new SimpleChunk();
         int start = Utf8Bytes.skipJsonWhitespace(padded, 3, 3 + data.length);
+        // one scanner per decoder for the whole test, as a stream keeps one: its remembered values are used
+        ChunkScanner scanner = decoder == TIGHT ? tightScanner : plainScanner;
         boolean scanned = start < 3 + data.length && padded[start] == '{'
                 && ChunkScanner.usable(factoryOf(decoder))
-                && new ChunkScanner(factoryOf(decoder), new RepeatedText()).scan(padded, start, 3 + data.length, byScanner);
+                && scanner.scan(padded, start, 3 + data.length, byScanner);
         boolean jackson = decoder.readSimpleWithJackson("message", padded, 3, data.length, byJackson);
         String as = what + ": " + new String(data, StandardCharsets.UTF_8);
         if (scanned) {
@@ -204,10 +208,10 @@ class ChunkScannerTest {
     /** A common chunk in random form; {@code wild} adds what the scanner declines. */
     private static String generate(Random r, boolean wild) {
         List<String> fields = new ArrayList<>();
-        maybe(r, fields, "id", stringOrNull(r, wild, 0.1));
+        maybe(r, fields, "id", r.nextBoolean() ? "\"chatcmpl-" + r.nextInt(3) + "\"" : stringOrNull(r, wild, 0.1));
         maybe(r, fields, "object", wild && r.nextInt(20) == 0 ? "\"error\"" : "\"chat.completion.chunk\"");
         maybe(r, fields, "created", number(r, wild));
-        maybe(r, fields, "model", stringOrNull(r, wild, 0.1));
+        maybe(r, fields, "model", r.nextBoolean() ? "\"gpt-4o" + "-mini".repeat(r.nextInt(2)) + "\"" : stringOrNull(r, wild, 0.1));
         maybe(r, fields, "system_fingerprint", stringOrNull(r, wild, 0.3));
         maybe(r, fields, "service_tier", stringOrNull(r, wild, 0.3));
         maybe(r, fields, "usage", "null");
