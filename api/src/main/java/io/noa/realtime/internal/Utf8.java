@@ -8,14 +8,23 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>The JDK decoder agrees with WHATWG on valid input and on most invalid input, but not on
  * every case (it reports an encoded surrogate such as {@code ED A0 80} as one U+FFFD where WHATWG
- * gives three). So the JDK does the fast common work and, only when its result contains a
- * U+FFFD, the bytes are decoded again by the exact algorithm.
+ * gives three). So ASCII bytes (most of every SSE stream) are copied into a Latin-1 string as
+ * they are, and anything else is decoded by the exact algorithm into a scratch array the thread
+ * keeps, then copied once into the string: the JDK's own decoder would allocate a guess and its
+ * trimmed copy for every non-ASCII event.
  *
  * <p>Shared by the SSE parser and the chat decoders, so that a chat event decoded from bytes and
  * one decoded from a {@code String} see the same text. Not API.
  */
 public final class Utf8 {
     private static final char REPLACEMENT = '\uFFFD';
+    /** Eight bytes at a time: the ASCII scan is the whole work for most events. */
+    private static final java.lang.invoke.VarHandle LONGS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final long HIGH_BITS = 0x8080808080808080L;
+    /** Longest scratch array a thread keeps (in chars); longer texts get a fresh one. */
+    private static final int KEEP = 16 * 1024;
+    private static final ThreadLocal<char[]> SCRATCH = ThreadLocal.withInitial(() -> new char[256]);
 
     private Utf8() {}
 
@@ -31,17 +40,30 @@ public final class Utf8 {
         if (length == 0) {
             return "";
         }
-        String fast = new String(bytes, offset, length, StandardCharsets.UTF_8);
-        // A Latin-1-coded (e.g. pure ASCII) string answers this at once without scanning.
-        if (fast.indexOf(REPLACEMENT) < 0) {
-            return fast;
+        int end = offset + length;
+        int i = offset;
+        while (end - i >= 8 && ((long) LONGS.get(bytes, i) & HIGH_BITS) == 0) {
+            i += 8;
+        }
+        while (i < end && bytes[i] >= 0) {
+            i++;
+        }
+        if (i == end) {
+            return new String(bytes, offset, length, StandardCharsets.ISO_8859_1); // ASCII: one exact copy
         }
         return decodeExactly(bytes, offset, length);
     }
 
     /** The UTF-8 decoder of the WHATWG Encoding standard, section "UTF-8 decoder". */
     static String decodeExactly(byte[] bytes, int offset, int length) {
-        char[] out = new char[length];
+        // at most one char per byte (two chars need four bytes)
+        char[] out = SCRATCH.get();
+        if (out.length < length) {
+            out = new char[Math.max(length, out.length * 2)];
+            if (out.length <= KEEP) {
+                SCRATCH.set(out);
+            }
+        }
         int n = 0;
         int needed = 0;
         int seen = 0;
