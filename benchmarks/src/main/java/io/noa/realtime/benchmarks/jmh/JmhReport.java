@@ -113,6 +113,10 @@ public final class JmhReport {
         StringBuilder out = new StringBuilder();
         ratio(out, results, "PipelineBenchmark.noaFull", "", "PipelineBenchmark.readLineJackson", "",
                 "full pipeline (parse, decode, accumulate) vs readLine + Jackson readTree");
+        ratio(out, results, "PipelineBenchmark.noaChat", "", "PipelineBenchmark.readLineJackson", "",
+                "StreamingChat.send(...).result() over the memory transport vs readLine + Jackson readTree");
+        ratio(out, results, "PipelineBenchmark.noaChat", "", "PipelineBenchmark.readLineStrip", "",
+                "StreamingChat.send(...).result() over the memory transport vs readLine + strip (no JSON at all)");
         ratio(out, results, "SseParserBenchmark.parse", "input=ARRAY, shape=COMPACT, slice=8192",
                 "PipelineBenchmark.readLineStrip", "", "SseParser (8 KiB arrays, compact) vs readLine + strip");
         ratio(out, results, "ChunkDecoderBenchmark.decode", "shape=COMPACT", "ChunkDecoderBenchmark.jacksonTree",

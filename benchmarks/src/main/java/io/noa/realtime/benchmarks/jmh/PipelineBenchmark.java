@@ -2,6 +2,7 @@ package io.noa.realtime.benchmarks.jmh;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.noa.realtime.benchmarks.OpenAiStream;
+import io.noa.realtime.chat.StreamingChat;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -11,6 +12,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * The whole job over a 1,000,000-event chat stream in 8 KiB slices: the SDK's parse, decode and
@@ -29,6 +31,8 @@ public class PipelineBenchmark {
 
     private final ObjectMapper mapper = new ObjectMapper();
     private OpenAiStream stream;
+    private MemoryTransport transport;
+    private StreamingChat chat;
 
     /** Creates the benchmark state (JMH). */
     public PipelineBenchmark() {}
@@ -37,6 +41,30 @@ public class PipelineBenchmark {
     @Setup
     public void setUp() {
         stream = OpenAiStream.of(EVENTS);
+        transport = new MemoryTransport(stream.toByteArray(), SLICE);
+        chat = Pipelines.chat(transport);
+    }
+
+    /** Closes the chat and its transport. */
+    @TearDown
+    public void tearDown() {
+        chat.close();
+        transport.close();
+    }
+
+    /**
+     * The SDK as a user calls it: {@code StreamingChat.send(request).result()} over a transport
+     * that hands the same stream in the same slices without a network ({@link MemoryTransport}),
+     * so this is {@link #noaFull} plus everything the chat stream does around it (the common chunk
+     * read by the scanner straight into the message, no chunk objects, no snapshot per chunk).
+     *
+     * @return the content
+     * @throws Exception if the answer fails
+     */
+    @Benchmark
+    @OperationsPerInvocation(EVENTS)
+    public String noaChat() throws Exception {
+        return Pipelines.chatResult(chat).content();
     }
 
     /**

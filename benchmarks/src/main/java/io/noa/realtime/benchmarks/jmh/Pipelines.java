@@ -3,9 +3,13 @@ package io.noa.realtime.benchmarks.jmh;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.noa.realtime.benchmarks.OpenAiStream;
+import io.noa.realtime.chat.ChatCall;
+import io.noa.realtime.chat.ChatRequest;
 import io.noa.realtime.chat.ChunkAccumulator;
 import io.noa.realtime.chat.ChunkDecoder;
+import io.noa.realtime.chat.Message;
 import io.noa.realtime.chat.StreamChunk;
+import io.noa.realtime.chat.StreamingChat;
 import io.noa.realtime.chat.StreamingMessage;
 import io.noa.realtime.sse.SseEvent;
 import io.noa.realtime.sse.SseParser;
@@ -157,6 +161,33 @@ public final class Pipelines {
         slices(stream.open(), slice, (bytes, n) -> parser.feed(bytes, 0, n));
         parser.finish();
         return handler.last;
+    }
+
+    /**
+     * A chat over {@code transport} (the benchmarks' {@link MemoryTransport}).
+     *
+     * @param transport the transport
+     * @return the chat
+     */
+    static StreamingChat chat(io.noa.realtime.spi.Transport transport) {
+        return StreamingChat.builder(java.net.URI.create("http://127.0.0.1:9/v1/chat/completions"))
+                .transport(transport).model("gpt-4o-mini").build();
+    }
+
+    /**
+     * One answer through the SDK's public path: {@code send(request).result()}, then forgotten.
+     *
+     * @param chat the chat
+     * @return the final message
+     * @throws Exception if the answer fails
+     */
+    static StreamingMessage chatResult(StreamingChat chat) throws Exception {
+        ChatCall call = chat.send(ChatRequest.builder().messages(List.of(Message.user("Tell me everything."))).build());
+        try {
+            return call.result().get(5, java.util.concurrent.TimeUnit.MINUTES);
+        } finally {
+            chat.forget(call.id());
+        }
     }
 
     /**

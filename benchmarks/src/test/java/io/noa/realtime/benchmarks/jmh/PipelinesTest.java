@@ -39,6 +39,22 @@ class PipelinesTest {
     }
 
     @ParameterizedTest
+    @ValueSource(ints = {13, 8192, 65536})
+    void theChatPathOverTheMemoryTransportGivesTheStreamsContent(int slice) throws Exception {
+        OpenAiStream stream = OpenAiStream.of(EVENTS);
+        try (MemoryTransport transport = new MemoryTransport(stream.toByteArray(), slice);
+                io.noa.realtime.chat.StreamingChat chat = Pipelines.chat(transport)) {
+            for (int i = 0; i < 3; i++) { // the same chat again and again, as the benchmark uses it
+                StreamingMessage message = Pipelines.chatResult(chat);
+                assertThat(message.state()).isEqualTo(StreamingMessage.State.COMPLETED);
+                assertThat(message.content()).isEqualTo(stream.content());
+                assertThat(message.chunkCount()).isEqualTo(EVENTS);
+            }
+            assertThat(chat.messages()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
     @EnumSource(OpenAiStream.Shape.class)
     void theBaselinesSeeTheSameEventsAndContent(OpenAiStream.Shape shape) {
         OpenAiStream stream = OpenAiStream.of(EVENTS, shape);
