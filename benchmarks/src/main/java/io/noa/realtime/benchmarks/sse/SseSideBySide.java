@@ -63,6 +63,9 @@ public final class SseSideBySide {
         Path readme = Report.readmeArgument(args);
         if (readme != null) {
             String name = settings.tokenStream() ? "sse-token" : "sse";
+            if (System.getProperty("jdk.httpclient.bufsize") != null) {
+                name += "-bufsize"; // the JDK HttpClient's read size changed: its own section
+            }
             Report.updateReadme(readme, name, section);
             System.out.println("Updated section '" + name + "' of " + readme);
         }
@@ -422,7 +425,7 @@ public final class SseSideBySide {
         List<String> parts = new ArrayList<>();
         parts.add("java");
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (a.startsWith("-X")) {
+            if (a.startsWith("-X") || a.startsWith("-Djdk.httpclient.")) {
                 parts.add(a);
             }
         }
