@@ -84,7 +84,8 @@ public final class FirstTokenLatency {
             clients.put("raw socket", new RawClient(server.chatUri()));
             clients.put("noa StreamingChat, netty", new NoaClient(server.chatUri(), NettyTransport.create()));
             clients.put("noa StreamingChat, jdk", new NoaClient(server.chatUri(), JdkTransport.create()));
-            clients.put("java.net.http HttpClient", new HttpClientClient(server.chatUri()));
+            clients.put("java.net.http HttpClient, send", new HttpClientClient(server.chatUri(), false));
+            clients.put("java.net.http HttpClient, sendAsync", new HttpClientClient(server.chatUri(), true));
             try {
                 for (Map.Entry<String, Client> e : clients.entrySet()) {
                     for (int i = 0; i < warmUp; i++) {
@@ -238,13 +239,20 @@ public final class FirstTokenLatency {
         private final java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
                 .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
         private final java.net.http.HttpRequest request;
+        private final boolean async;
 
         /**
          * A client for {@code chatUri}.
          *
          * @param chatUri the chat completions URL
+         * @param async {@code sendAsync(...).get()} (what a transport that must not block does)
+         *        rather than {@code send(...)}: on Java 17 {@code sendAsync} schedules every stage of
+         *        the exchange on the executor and completes its future on {@code CompletableFuture}'s
+         *        default executor (a new thread per response when the common pool's parallelism is
+         *        1, as on 2 cores), where {@code send} runs stages inline on the calling and pool threads
          */
-        public HttpClientClient(URI chatUri) {
+        public HttpClientClient(URI chatUri, boolean async) {
+            this.async = async;
             request = java.net.http.HttpRequest.newBuilder(chatUri).header("Content-Type", "application/json")
                     .header("Accept", "text/event-stream").POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body()))
                     .build();
@@ -256,7 +264,7 @@ public final class FirstTokenLatency {
             long[] first = {-1};
             byte[] tail = new byte[TOKEN.length + 1];
             int[] tailLen = {0};
-            java.net.http.HttpResponse<Void> response = client.send(request, info ->
+            java.net.http.HttpResponse.BodyHandler<Void> handler = info ->
                     java.net.http.HttpResponse.BodySubscribers.fromSubscriber(new Flow.Subscriber<List<java.nio.ByteBuffer>>() {
                         @Override
                         public void onSubscribe(Flow.Subscription s) {
@@ -291,7 +299,9 @@ public final class FirstTokenLatency {
                         public void onComplete() {
                             // send() returns once the body is complete
                         }
-                    }));
+                    });
+            java.net.http.HttpResponse<Void> response = async ? client.sendAsync(request, handler).get()
+                    : client.send(request, handler);
             if (response.statusCode() != 200) {
                 throw new IOException("HTTP " + response.statusCode());
             }

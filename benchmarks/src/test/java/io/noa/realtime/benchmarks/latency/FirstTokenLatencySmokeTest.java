@@ -17,9 +17,11 @@ class FirstTokenLatencySmokeTest {
                 FirstTokenLatency.Client raw = new FirstTokenLatency.RawClient(server.chatUri());
                 FirstTokenLatency.Client netty = new FirstTokenLatency.NoaClient(server.chatUri(), NettyTransport.create());
                 FirstTokenLatency.Client jdk = new FirstTokenLatency.NoaClient(server.chatUri(), JdkTransport.create());
-                FirstTokenLatency.Client httpClient = new FirstTokenLatency.HttpClientClient(server.chatUri())) {
+                FirstTokenLatency.Client httpClient = new FirstTokenLatency.HttpClientClient(server.chatUri(), false);
+                FirstTokenLatency.Client httpClientAsync = new FirstTokenLatency.HttpClientClient(server.chatUri(), true)) {
             Map<String, double[]> micros = new LinkedHashMap<>();
-            for (Map.Entry<String, FirstTokenLatency.Client> e : Map.of("raw", raw, "netty", netty, "jdk", jdk, "httpclient", httpClient).entrySet()) {
+            for (Map.Entry<String, FirstTokenLatency.Client> e : Map.of("raw", raw, "netty", netty, "jdk", jdk, "httpclient", httpClient,
+                    "httpclient-async", httpClientAsync).entrySet()) {
                 double[] times = new double[20];
                 for (int i = 0; i < times.length; i++) {
                     times[i] = e.getValue().firstTokenNanos() / 1000.0;
@@ -27,7 +29,7 @@ class FirstTokenLatencySmokeTest {
                 micros.put(e.getKey(), times);
             }
 
-            assertThat(server.requests()).hasSize(80);
+            assertThat(server.requests()).hasSize(100);
             assertThat(micros.values()).allSatisfy(times -> assertThat(Arrays.stream(times).min().orElse(0)).isPositive());
             assertThat(FirstTokenLatency.render(micros, 0, 20, "cmd")).contains("| netty |").contains("| jdk |");
         }
