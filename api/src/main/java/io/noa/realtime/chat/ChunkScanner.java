@@ -138,19 +138,13 @@ final class ChunkScanner {
             return FAIL; // no choices
         }
         while (true) {
-            int nameStart = p + 1;
-            int nameEnd = name(a, p, end);
-            if (nameEnd == FAIL) {
-                return FAIL;
-            }
-            p = colonAndValue(a, nameEnd + 1, end);
+            p = member(a, p, end);
             if (p == FAIL) {
                 return FAIL;
             }
-            int n = nameEnd - nameStart;
             byte v = a[p];
             int bit;
-            if (is(a, nameStart, n, ID)) {
+            if (named(a, ID)) {
                 bit = F_ID;
                 if (v == '"') {
                     p = repeated(a, p + 1, end, RepeatedText.ID);
@@ -158,7 +152,7 @@ final class ChunkScanner {
                 } else {
                     p = nul(a, p, end);
                 }
-            } else if (is(a, nameStart, n, OBJECT)) {
+            } else if (named(a, OBJECT)) {
                 bit = F_OBJECT;
                 if (v == '"') {
                     p = repeated(a, p + 1, end, RepeatedText.OBJECT);
@@ -168,7 +162,7 @@ final class ChunkScanner {
                 } else {
                     p = nul(a, p, end);
                 }
-            } else if (is(a, nameStart, n, CREATED)) {
+            } else if (named(a, CREATED)) {
                 bit = F_CREATED;
                 if (v == 'n') {
                     p = nul(a, p, end);
@@ -176,7 +170,7 @@ final class ChunkScanner {
                     p = integer(a, p, end);
                     into.created = number < 0 ? -1 : number;
                 }
-            } else if (is(a, nameStart, n, MODEL)) {
+            } else if (named(a, MODEL)) {
                 bit = F_MODEL;
                 if (v == '"') {
                     p = repeated(a, p + 1, end, RepeatedText.MODEL);
@@ -184,7 +178,7 @@ final class ChunkScanner {
                 } else {
                     p = nul(a, p, end);
                 }
-            } else if (is(a, nameStart, n, CHOICES)) {
+            } else if (named(a, CHOICES)) {
                 bit = F_CHOICES;
                 if (v != '[') {
                     return FAIL;
@@ -202,7 +196,7 @@ final class ChunkScanner {
                     return FAIL;
                 }
                 p++;
-            } else if (is(a, nameStart, n, FINGERPRINT)) {
+            } else if (named(a, FINGERPRINT)) {
                 bit = F_FINGERPRINT;
                 if (v == '"') {
                     p = repeated(a, p + 1, end, RepeatedText.FINGERPRINT);
@@ -210,7 +204,7 @@ final class ChunkScanner {
                 } else {
                     p = nul(a, p, end);
                 }
-            } else if (is(a, nameStart, n, TIER)) {
+            } else if (named(a, TIER)) {
                 bit = F_TIER;
                 if (v == '"') {
                     p = repeated(a, p + 1, end, RepeatedText.SERVICE_TIER);
@@ -218,11 +212,11 @@ final class ChunkScanner {
                 } else {
                     p = nul(a, p, end);
                 }
-            } else if (is(a, nameStart, n, USAGE)) {
+            } else if (named(a, USAGE)) {
                 bit = F_USAGE;
                 p = nul(a, p, end);
             } else {
-                if (is(a, nameStart, n, ERROR)) {
+                if (named(a, ERROR)) {
                     return FAIL; // an error: the full path
                 }
                 bit = 0;
@@ -252,29 +246,23 @@ final class ChunkScanner {
             return p + 1;
         }
         while (true) {
-            int nameStart = p + 1;
-            int nameEnd = name(a, p, end);
-            if (nameEnd == FAIL) {
-                return FAIL;
-            }
-            p = colonAndValue(a, nameEnd + 1, end);
+            p = member(a, p, end);
             if (p == FAIL) {
                 return FAIL;
             }
-            int n = nameEnd - nameStart;
             byte v = a[p];
             int bit;
-            if (is(a, nameStart, n, DELTA)) {
+            if (named(a, DELTA)) {
                 bit = C_DELTA;
                 if (v != '{') {
                     return FAIL;
                 }
                 p = delta(a, p + 1, end, into);
-            } else if (is(a, nameStart, n, INDEX)) {
+            } else if (named(a, INDEX)) {
                 bit = C_INDEX;
                 p = integer(a, p, end); // null or anything else is declined, as the Jackson reader does
                 into.index = number < 0 || number > Integer.MAX_VALUE ? 0 : (int) number;
-            } else if (is(a, nameStart, n, FINISH)) {
+            } else if (named(a, FINISH)) {
                 bit = C_FINISH;
                 if (v == '"') {
                     p = string(a, p + 1, end, scratch);
@@ -282,11 +270,11 @@ final class ChunkScanner {
                 } else {
                     p = nul(a, p, end);
                 }
-            } else if (is(a, nameStart, n, LOGPROBS)) {
+            } else if (named(a, LOGPROBS)) {
                 bit = C_LOGPROBS;
                 p = nul(a, p, end);
             } else {
-                if (is(a, nameStart, n, MESSAGE)) {
+                if (named(a, MESSAGE)) {
                     return FAIL;
                 }
                 bit = 0;
@@ -319,16 +307,10 @@ final class ChunkScanner {
             return p + 1;
         }
         while (true) {
-            int nameStart = p + 1;
-            int nameEnd = name(a, p, end);
-            if (nameEnd == FAIL) {
-                return FAIL;
-            }
-            p = colonAndValue(a, nameEnd + 1, end);
+            p = member(a, p, end);
             if (p == FAIL) {
                 return FAIL;
             }
-            int n = nameEnd - nameStart;
             boolean text = a[p] == '"';
             if (!text) {
                 p = nul(a, p, end); // arrays of parts, tool calls, numbers: declined
@@ -337,32 +319,32 @@ final class ChunkScanner {
                 }
             }
             int bit;
-            if (is(a, nameStart, n, CONTENT)) {
+            if (named(a, CONTENT)) {
                 bit = D_CONTENT;
                 if (text) {
                     p = string(a, p + 1, end, into.content);
                 }
-            } else if (is(a, nameStart, n, ROLE)) {
+            } else if (named(a, ROLE)) {
                 bit = D_ROLE;
                 if (text) {
                     p = string(a, p + 1, end, scratch);
                     into.role = p == FAIL ? null : known(scratch);
                 }
-            } else if (is(a, nameStart, n, REASONING_CONTENT) || is(a, nameStart, n, REASONING)) {
+            } else if (named(a, REASONING_CONTENT) || named(a, REASONING)) {
                 bit = D_REASONING; // both in one delta: the full path joins them
                 if (text) {
                     p = string(a, p + 1, end, into.reasoning);
                 }
-            } else if (is(a, nameStart, n, REFUSAL)) {
+            } else if (named(a, REFUSAL)) {
                 bit = D_REFUSAL;
                 if (text) {
                     p = string(a, p + 1, end, into.refusal);
                 }
-            } else if (is(a, nameStart, n, TOOL_CALLS)) {
+            } else if (named(a, TOOL_CALLS)) {
                 bit = D_TOOLS;
-            } else if (is(a, nameStart, n, FUNCTION_CALL)) {
+            } else if (named(a, FUNCTION_CALL)) {
                 bit = D_FUNCTION;
-            } else if (is(a, nameStart, n, ANNOTATIONS)) {
+            } else if (named(a, ANNOTATIONS)) {
                 bit = D_ANNOTATIONS;
             } else {
                 bit = 0;
@@ -385,6 +367,9 @@ final class ChunkScanner {
 
     /** Where the object closed by {@link #next} ends (after its <code>}</code>). */
     private int closed;
+    // the field name read last by member(): read before its value, so nested objects may reuse them
+    private int nameStart;
+    private int nameLength;
 
     /**
      * After a member's value: at a comma, the position of the next member's name (its quote);
@@ -428,6 +413,26 @@ final class ChunkScanner {
             }
         }
         return FAIL;
+    }
+
+    /**
+     * A member at {@code p} (its name's opening quote): the name, white space, the colon, white
+     * space. Returns the position of the value and sets {@link #nameStart} and
+     * {@link #nameLength}, or {@link #FAIL}.
+     */
+    private int member(byte[] a, int p, int end) {
+        int close = name(a, p, end);
+        if (close == FAIL) {
+            return FAIL;
+        }
+        nameStart = p + 1;
+        nameLength = close - nameStart;
+        return colonAndValue(a, close + 1, end);
+    }
+
+    /** Whether the name {@link #member} read last is {@code name}. */
+    private boolean named(byte[] a, byte[] name) {
+        return is(a, nameStart, nameLength, name);
     }
 
     /** The colon after a name (white space around it) and the start of the value. */
