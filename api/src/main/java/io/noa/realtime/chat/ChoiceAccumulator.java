@@ -74,8 +74,9 @@ final class ChoiceAccumulator {
     }
 
     /**
-     * The same as {@link #apply(Choice)} for a {@link SimpleChunk}'s choice: role, texts and finish
-     * reason in the same order and with the same budget charges, without a {@code Choice}.
+     * The same as {@link #apply(Choice)} for a {@link SimpleChunk}'s choice: role, texts, the one
+     * tool-call fragment and the finish reason in the same order and with the same budget charges,
+     * without a {@code Choice}.
      */
     void applySimple(SimpleChunk c) {
         snapshot = null;
@@ -85,6 +86,11 @@ final class ChoiceAccumulator {
         appendIfPresent(content, c.content);
         appendIfPresent(reasoning, c.reasoning);
         appendIfPresent(refusal, c.refusal);
+        if (c.hasCall) {
+            CallState target = atIndex(c.callIndex, c.callId);
+            mergeNames(target, c.callId, c.callType, c.callName);
+            appendIfPresent(target.arguments, c.callArguments);
+        }
         if (c.finishReason != null) {
             rawFinish = c.finishReason;
         }
@@ -139,10 +145,7 @@ final class ChoiceAccumulator {
         String id = f.id().orElse(null);
         CallState target;
         if (f.index().isPresent()) {
-            int i = f.index().getAsInt();
-            CallState last = lastAt(i);
-            boolean otherId = last != null && id != null && last.id != null && !last.id.equals(id);
-            target = last == null || otherId ? create(i) : last;
+            target = atIndex(f.index().getAsInt(), id);
         } else if (id != null) {
             CallState same = withId(id);
             target = same != null ? same : create(nextIndex());
@@ -169,18 +172,30 @@ final class ChoiceAccumulator {
         return !name.equals(last.name) || JsonValues.isCompleteObject(last.arguments.text());
     }
 
+    /** The call a fragment with index {@code i} continues: the latest at {@code i}, unless its id differs. */
+    private CallState atIndex(int i, String id) {
+        CallState last = lastAt(i);
+        boolean otherId = last != null && id != null && last.id != null && !last.id.equals(id);
+        return last == null || otherId ? create(i) : last;
+    }
+
     private void merge(CallState target, ToolCall f) {
+        mergeNames(target, f.id().orElse(null), f.type().orElse(null), f.name().orElse(null));
+        append(target.arguments, f.arguments());
+    }
+
+    /** The first id, type and name given win. */
+    private static void mergeNames(CallState target, String id, String type, String name) {
         target.frozen = null;
         if (target.id == null) {
-            target.id = f.id().orElse(null);
+            target.id = id;
         }
         if (target.type == null) {
-            target.type = f.type().orElse(null);
+            target.type = type;
         }
         if (target.name == null) {
-            target.name = f.name().orElse(null);
+            target.name = name;
         }
-        append(target.arguments, f.arguments());
     }
 
     private CallState lastAt(int i) {

@@ -10,7 +10,8 @@ import java.util.Arrays;
 /**
  * Reads the common chat chunk ({@link SimpleChunk}) straight from an event's UTF-8 bytes in one
  * pass, without Jackson: the chat stream's fast path for the event that makes up nearly every
- * stream (one choice, a little content text, the repeated metadata). Not API.
+ * stream (one choice, a little content text or one fragment of a tool call's arguments, the
+ * repeated metadata). Not API.
  *
  * <p>It reads a strict subset of JSON and <em>declines</em> (answers {@code false}) whatever it
  * would not read exactly as {@link OpenAiChunkDecoder}'s Jackson reader of the common chunk does:
@@ -54,6 +55,10 @@ final class ChunkScanner {
     private static final byte[] TOOL_CALLS = ascii("tool_calls");
     private static final byte[] FUNCTION_CALL = ascii("function_call");
     private static final byte[] ANNOTATIONS = ascii("annotations");
+    private static final byte[] TYPE = ascii("type");
+    private static final byte[] FUNCTION = ascii("function");
+    private static final byte[] NAME = ascii("name");
+    private static final byte[] ARGUMENTS = ascii("arguments");
 
     /** Values that repeat in every stream; read as these constants instead of a new string. */
     private static final String[] KNOWN = {"assistant", "stop", "length", "tool_calls", "content_filter",
@@ -312,14 +317,13 @@ final class ChunkScanner {
                 return FAIL;
             }
             boolean text = a[p] == '"';
-            if (!text) {
-                p = nul(a, p, end); // arrays of parts, tool calls, numbers: declined
-                if (p == FAIL) {
-                    return FAIL;
-                }
-            }
             int bit;
-            if (named(a, CONTENT)) {
+            if (a[p] == '[' && named(a, TOOL_CALLS)) {
+                bit = D_TOOLS;
+                p = toolCalls(a, p + 1, end, into); // exactly one fragment with an index, or declined
+            } else if (!text && (p = nul(a, p, end)) == FAIL) {
+                return FAIL; // arrays of parts, numbers, objects: declined
+            } else if (named(a, CONTENT)) {
                 bit = D_CONTENT;
                 if (text) {
                     p = string(a, p + 1, end, into.content);
@@ -341,7 +345,7 @@ final class ChunkScanner {
                     p = string(a, p + 1, end, into.refusal);
                 }
             } else if (named(a, TOOL_CALLS)) {
-                bit = D_TOOLS;
+                bit = D_TOOLS; // null
             } else if (named(a, FUNCTION_CALL)) {
                 bit = D_FUNCTION;
             } else if (named(a, ANNOTATIONS)) {
@@ -361,6 +365,121 @@ final class ChunkScanner {
                 return closed;
             }
         }
+    }
+
+    private static final int T_INDEX = 1;
+    private static final int T_ID = 1 << 1;
+    private static final int T_TYPE = 1 << 2;
+    private static final int T_FUNCTION = 1 << 3;
+    private static final int T_NAME = 1 << 4;
+    private static final int T_ARGUMENTS = 1 << 5;
+
+    /**
+     * A delta's {@code tool_calls} after its <code>[</code>: exactly one fragment, an object with a
+     * non-negative integer {@code index}, optional {@code id} and {@code type} (strings or null)
+     * and an optional {@code function} object of {@code name} (string or null) and
+     * {@code arguments} (a string); anything else (several fragments, no index, other fields,
+     * arguments as JSON) is declined.
+     */
+    private int toolCalls(byte[] a, int p, int end, SimpleChunk into) {
+        p = skipWhitespace(a, p, end);
+        if (p == end || a[p] != '{') {
+            return FAIL;
+        }
+        p = skipWhitespace(a, p + 1, end);
+        if (p == end || a[p] != '"') {
+            return FAIL; // {} has no index
+        }
+        int seen = 0;
+        while (true) {
+            p = member(a, p, end);
+            if (p == FAIL) {
+                return FAIL;
+            }
+            int bit;
+            if (named(a, INDEX)) {
+                bit = T_INDEX;
+                p = integer(a, p, end);
+                if (number < 0 || number > Integer.MAX_VALUE) {
+                    return FAIL; // the full path keeps no index then, and merges another way
+                }
+                into.callIndex = (int) number;
+            } else if (named(a, ID)) {
+                bit = T_ID;
+                p = stringOrNull(a, p, end);
+                into.callId = value;
+            } else if (named(a, TYPE)) {
+                bit = T_TYPE;
+                p = stringOrNull(a, p, end);
+                into.callType = value;
+            } else if (named(a, FUNCTION) && a[p] == '{') {
+                bit = T_FUNCTION;
+                p = function(a, p + 1, end, into);
+            } else {
+                return FAIL;
+            }
+            if (p == FAIL || (seen & bit) != 0) {
+                return FAIL;
+            }
+            seen |= bit;
+            p = next(a, p, end);
+            if (p == FAIL) {
+                if (closed == FAIL || (seen & T_INDEX) == 0) {
+                    return FAIL;
+                }
+                p = skipWhitespace(a, closed, end);
+                if (p == end || a[p] != ']') {
+                    return FAIL; // a second fragment: the full path
+                }
+                into.hasCall = true;
+                return p + 1;
+            }
+        }
+    }
+
+    /** A tool call's {@code function} object after its <code>{</code>. */
+    private int function(byte[] a, int p, int end, SimpleChunk into) {
+        int seen = 0;
+        p = skipWhitespace(a, p, end);
+        if (p < end && a[p] == '}') {
+            return p + 1;
+        }
+        while (true) {
+            p = member(a, p, end);
+            if (p == FAIL) {
+                return FAIL;
+            }
+            int bit;
+            if (named(a, NAME)) {
+                bit = T_NAME;
+                p = stringOrNull(a, p, end);
+                into.callName = value;
+            } else if (named(a, ARGUMENTS) && a[p] == '"') {
+                bit = T_ARGUMENTS;
+                p = string(a, p + 1, end, into.callArguments);
+            } else {
+                return FAIL;
+            }
+            if (p == FAIL || (seen & bit) != 0) {
+                return FAIL;
+            }
+            seen |= bit;
+            p = next(a, p, end);
+            if (p == FAIL) {
+                return closed;
+            }
+        }
+    }
+
+    /** A string (into {@link #value}, {@code null} when empty) or {@code null} at {@code p}. */
+    private int stringOrNull(byte[] a, int p, int end) {
+        if (a[p] != '"') {
+            value = null;
+            return nul(a, p, end);
+        }
+        p = string(a, p + 1, end, scratch);
+        value = p == FAIL || scratch.length == 0 ? null : new String(scratch.chars, 0, scratch.length);
+        return p;
     }
 
     // ---- tokens ----

@@ -178,7 +178,9 @@ final class OpenAiChunkDecoder implements ChunkDecoder {
      *
      * <p>The hand-written {@link ChunkScanner} reads the event first (when the factory reads plain
      * JSON); what it declines is read again by the reused Jackson parser
-     * ({@link #readSimpleWithJackson}), which decides.
+     * ({@link #readSimpleWithJackson}), which decides. The scanner also takes a delta with one
+     * tool-call fragment that has an index (streamed function arguments); the Jackson reader leaves
+     * those to the full path.
      *
      * @return whether {@code into} holds the event's chunk
      */
@@ -242,13 +244,17 @@ final class OpenAiChunkDecoder implements ChunkDecoder {
         }
     }
 
-    /** Reads the rest of the event so that the parser takes the next event's bytes; else drops it. */
+    /**
+     * Reads the rest of the event so that the parser takes the next event's bytes; else drops it.
+     * Anything left after the object (even a lone digit, which a non-blocking parser would keep as
+     * the start of a number and join to the next event's bytes) drops it too.
+     */
     private static void abandon(ReusedJsonParser reader, JsonParser p) {
         try {
             while (!p.getParsingContext().inRoot()) {
                 p.nextToken();
             }
-            if (reader.unread() > 0 && reader.nextRootToken() != JsonToken.NOT_AVAILABLE) {
+            if (reader.unread() > 0) {
                 reader.discard();
             }
         } catch (IOException | RuntimeException e) {

@@ -4,8 +4,9 @@ import java.util.Arrays;
 
 /**
  * The common chat chunk, read straight from an event's bytes without a chunk object graph: one
- * choice whose delta carries at most a role and content, reasoning or refusal text, and a finish
- * reason; the chunk's repeated metadata ({@code id}, {@code model}, ...). The texts are copied
+ * choice whose delta carries at most a role, content, reasoning or refusal text and (read by
+ * {@link ChunkScanner} only) one tool-call fragment with an index, and a finish reason; the
+ * chunk's repeated metadata ({@code id}, {@code model}, ...). The texts are copied
  * into buffers this holder keeps for the whole stream, so reading one costs no {@code String}.
  * One per chat stream, filled by {@link OpenAiChunkDecoder#readSimple} and folded by
  * {@link ChunkAccumulator#applySimple}; the stream's parser callbacks are serial. Not API.
@@ -25,6 +26,15 @@ final class SimpleChunk {
     final Text content = new Text();
     final Text reasoning = new Text();
     final Text refusal = new Text();
+    /** Whether the delta has one tool-call fragment (with an index): the fields below. */
+    boolean hasCall;
+    int callIndex;
+    /** The fragment's id, type and function name, {@code null} when absent or empty. */
+    String callId;
+    String callType;
+    String callName;
+    /** The fragment's arguments text (absent: nothing to append). */
+    final Text callArguments = new Text();
     /** The scanner of {@link #scannerOf}, made on first use: it keeps a scratch buffer per stream. */
     ChunkScanner scanner;
     Object scannerOf;
@@ -41,6 +51,12 @@ final class SimpleChunk {
         content.clear();
         reasoning.clear();
         refusal.clear();
+        hasCall = false;
+        callIndex = 0;
+        callId = null;
+        callType = null;
+        callName = null;
+        callArguments.clear();
     }
 
     /** One text of the delta: present or not, and its characters. */

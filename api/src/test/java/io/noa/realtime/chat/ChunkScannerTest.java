@@ -38,6 +38,7 @@ class ChunkScannerTest {
     private final ChunkScanner plainScanner = new ChunkScanner(new JsonFactory(), new RepeatedText());
     private final ChunkScanner tightScanner = new ChunkScanner(TIGHT_FACTORY, new RepeatedText());
     private int accepted;
+    private int calls;
     private int declinedButJacksonAccepted;
 
     @Test
@@ -101,7 +102,50 @@ class ChunkScannerTest {
             compare(TIGHT, b, "mutation #" + i + " (tight)");
         }
         assertThat(accepted).isGreaterThan(2_000);
+        assertThat(calls).as("mutated tool-call fragments the scanner read").isGreaterThan(100);
         assertThat(declinedButJacksonAccepted).as("mutations only Jackson read").isGreaterThan(0);
+    }
+
+    /**
+     * Streams of tool-call fragments (several calls by index, ids given or not, names repeated or
+     * not, arguments split anywhere) mixed with content chunks: the chat stream's path (scanner,
+     * else Jackson, else the full decode) accumulates exactly what the full decode does, compared
+     * after every event, with the message's size bound hit in some streams.
+     */
+    @Test
+    void toolCallStreamsAccumulateAsTheFullDecodeDoes() {
+        Random random = new Random(11);
+        int taken = 0;
+        for (int stream = 0; stream < 2_000; stream++) {
+            long max = random.nextInt(10) == 0 ? 40 + random.nextInt(200) : ChunkAccumulator.DEFAULT_MAX_MESSAGE_CHARS;
+            SimpleChunkPathTest.Pair pair = new SimpleChunkPathTest.Pair(PLAIN, max);
+            int events = 1 + random.nextInt(30);
+            for (int e = 0; e < events; e++) {
+                String chunk = random.nextInt(4) == 0 ? generate(random, random.nextInt(5) == 0)
+                        : "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":" + toolCalls(random, random.nextInt(5) == 0)
+                                + "},\"finish_reason\":" + (e == events - 1 ? "\"tool_calls\"" : "null") + "}]}";
+                byte[] b = chunk.getBytes(StandardCharsets.UTF_8);
+                pair.event("message", b, 0, b.length, "stream " + stream + " event " + e + ": " + chunk);
+            }
+            taken += pair.taken;
+        }
+        assertThat(taken).as("events the chat stream's path read without the full decode").isGreaterThan(10_000);
+    }
+
+    /**
+     * Found by the mutations above: an event whose object Jackson's common-chunk reader gave up on
+     * ({@code created} as a float) followed by a digit left that digit in the reused non-blocking
+     * parser as the start of a number, and the next event (a common chunk) was then declined.
+     */
+    @Test
+    void aDigitAfterAnAbandonedEventDoesNotSpoilTheNextOne() {
+        OpenAiChunkDecoder decoder = (OpenAiChunkDecoder) ChunkDecoder.openAi();
+        byte[] abandoned = "{\"created\":1.5e3,\"choices\":[{\"delta\":{}}]}6".getBytes(StandardCharsets.UTF_8);
+        byte[] common = "{\"choices\":[{\"delta\":{\"content\":\"x\"}}]}".getBytes(StandardCharsets.UTF_8);
+        assertThat(decoder.readSimpleWithJackson("message", abandoned, 0, abandoned.length, new SimpleChunk())).isFalse();
+        SimpleChunk into = new SimpleChunk();
+        assertThat(decoder.readSimpleWithJackson("message", common, 0, common.length, into)).isTrue();
+        assertThat(new String(into.content.chars, 0, into.content.length)).isEqualTo("x");
     }
 
     @Test
@@ -169,7 +213,19 @@ class ChunkScannerTest {
                 && scanner.scan(padded, start, 3 + data.length, byScanner);
         boolean jackson = decoder.readSimpleWithJackson("message", padded, 3, data.length, byJackson);
         String as = what + ": " + new String(data, StandardCharsets.UTF_8);
-        if (scanned) {
+        if (scanned && byScanner.hasCall) {
+            // a tool-call fragment: only the scanner reads it, so compare with the full decode
+            accepted++;
+            calls++;
+            ChunkAccumulator simple = new ChunkAccumulator("m");
+            simple.applySimple(byScanner);
+            ChunkAccumulator full = new ChunkAccumulator("m");
+            for (StreamChunk c : decoder.decode("message", padded, 3, data.length)) {
+                full.apply(c);
+            }
+            assertThat(SimpleChunkPathTest.describe(simple.snapshot())).as(as)
+                    .isEqualTo(SimpleChunkPathTest.describe(full.snapshot()));
+        } else if (scanned) {
             accepted++;
             assertThat(jackson).as("Jackson reads what the scanner read: " + as).isTrue();
             assertThat(describe(byScanner)).as(as).isEqualTo(describe(byJackson));
@@ -194,7 +250,7 @@ class ChunkScannerTest {
 
     private static List<Object> describe(SimpleChunk c) {
         return Arrays.asList(c.id, c.model, c.created, c.systemFingerprint, c.serviceTier, c.index, c.role,
-                c.finishReason, text(c.content), text(c.reasoning), text(c.refusal));
+                c.finishReason, text(c.content), text(c.reasoning), text(c.refusal), c.hasCall);
     }
 
     private static String text(SimpleChunk.Text t) {
@@ -231,6 +287,8 @@ class ChunkScannerTest {
         }
         if (r.nextInt(6) == 0) {
             maybe(r, delta, new String[] {"tool_calls", "function_call", "annotations", "other"}[r.nextInt(4)], "null");
+        } else if (r.nextInt(4) == 0) {
+            delta.add(pair(r, "tool_calls", toolCalls(r, wild)));
         }
         java.util.Collections.shuffle(delta, r);
         choice.add(pair(r, "delta", object(r, delta)));
@@ -241,6 +299,28 @@ class ChunkScannerTest {
         fields.add(pair(r, "choices", "[" + ws(r) + object(r, choice) + ws(r) + "]"));
         java.util.Collections.shuffle(fields, r);
         return ws(r) + object(r, fields) + ws(r);
+    }
+
+    /** A {@code tool_calls} array: one fragment with an index (the scanner's), or in wild mode others too. */
+    private static String toolCalls(Random r, boolean wild) {
+        List<String> call = new ArrayList<>();
+        if (!wild || r.nextInt(6) != 0) {
+            call.add(pair(r, "index", wild && r.nextInt(10) == 0 ? "-1" : String.valueOf(r.nextInt(3))));
+        }
+        maybe(r, call, "id", r.nextBoolean() ? "\"call_" + r.nextInt(3) + "\"" : stringOrNull(r, wild, 0.3));
+        maybe(r, call, "type", r.nextBoolean() ? "\"function\"" : "null");
+        List<String> function = new ArrayList<>();
+        maybe(r, function, "name", r.nextBoolean() ? "\"get_weather\"" : stringOrNull(r, wild, 0.3));
+        maybe(r, function, "arguments", wild && r.nextInt(8) == 0 ? "{\"a\":1}" : stringOrNull(r, false, 0));
+        if (r.nextInt(6) != 0) {
+            call.add(pair(r, "function", object(r, function)));
+        }
+        if (wild && r.nextInt(10) == 0) {
+            call.add(pair(r, "extra", "null"));
+        }
+        java.util.Collections.shuffle(call, r);
+        String one = object(r, call);
+        return "[" + ws(r) + one + (wild && r.nextInt(8) == 0 ? "," + one : "") + ws(r) + "]";
     }
 
     private static void maybe(Random r, List<String> members, String name, String value) {

@@ -153,8 +153,17 @@ class SimpleChunkPathTest {
         }
         assertThat(into.reasoning.present).isTrue();
         assertThat(new String(into.reasoning.chars, 0, into.reasoning.length)).isEqualTo("r");
+        // one tool-call fragment with an index: the scanner reads it (streamed arguments)
+        byte[] call = chunk("{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\","
+                + "\"function\":{\"name\":\"f\",\"arguments\":\"{\\\"a\"}}]}}").getBytes(StandardCharsets.UTF_8);
+        assertThat(decoder.readSimple("message", call, 0, call.length, into)).isTrue();
+        assertThat(into.hasCall).isTrue();
+        assertThat(List.of(into.callIndex, into.callId, into.callType, into.callName,
+                new String(into.callArguments.chars, 0, into.callArguments.length))).containsExactly(0, "call_1", "function", "f", "{\"a");
         for (String other : List.of("{\"choices\":[],\"usage\":{\"total_tokens\":3}}",
-                chunk("{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\"}}]}}"),
+                chunk("{\"index\":0,\"delta\":{\"tool_calls\":[{\"function\":{\"arguments\":\"{\"}}]}}"),
+                chunk("{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0},{\"index\":1}]}}"),
+                chunk("{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":{\"a\":1}}}]}}"),
                 "{\"error\":{\"message\":\"boom\"}}")) {
             byte[] b = other.getBytes(StandardCharsets.UTF_8);
             assertThat(decoder.readSimple("message", b, 0, b.length, into)).as(other).isFalse();
@@ -170,7 +179,7 @@ class SimpleChunkPathTest {
     }
 
     /** The simple path's accumulator next to the chunk path's, compared after every event. */
-    private static final class Pair {
+    static final class Pair {
         final OpenAiChunkDecoder decoder;
         final ChunkAccumulator full;
         final ChunkAccumulator simple;
@@ -239,7 +248,7 @@ class SimpleChunkPathTest {
         }
     }
 
-    private static List<Object> describe(StreamingMessage m) {
+    static List<Object> describe(StreamingMessage m) {
         List<Object> out = new ArrayList<>(List.of(m.id(), m.responseId(), m.model(), m.created(), m.systemFingerprint(),
                 m.serviceTier(), m.state(), m.usage(), String.valueOf(m.error().orElse(null)), m.extras(), m.chunkCount()));
         for (StreamingMessage.ChoiceState c : m.choices()) {
