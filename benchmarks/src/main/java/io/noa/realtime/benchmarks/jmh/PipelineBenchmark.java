@@ -33,6 +33,8 @@ public class PipelineBenchmark {
     private OpenAiStream stream;
     private MemoryTransport transport;
     private StreamingChat chat;
+    private MemoryTransport toolTransport;
+    private StreamingChat toolChat;
 
     /** Creates the benchmark state (JMH). */
     public PipelineBenchmark() {}
@@ -43,6 +45,8 @@ public class PipelineBenchmark {
         stream = OpenAiStream.of(EVENTS);
         transport = new MemoryTransport(stream.toByteArray(), SLICE);
         chat = Pipelines.chat(transport);
+        toolTransport = new MemoryTransport(Pipelines.toolCallStream(EVENTS), SLICE);
+        toolChat = Pipelines.chat(toolTransport);
     }
 
     /** Closes the chat and its transport. */
@@ -50,6 +54,8 @@ public class PipelineBenchmark {
     public void tearDown() {
         chat.close();
         transport.close();
+        toolChat.close();
+        toolTransport.close();
     }
 
     /**
@@ -65,6 +71,19 @@ public class PipelineBenchmark {
     @OperationsPerInvocation(EVENTS)
     public String noaChat() throws Exception {
         return Pipelines.chatResult(chat).content();
+    }
+
+    /**
+     * The same over a stream in which the model calls one function and streams its arguments in
+     * 1,000,000 fragments ({@link Pipelines#toolCallStream}).
+     *
+     * @return the call's arguments
+     * @throws Exception if the answer fails
+     */
+    @Benchmark
+    @OperationsPerInvocation(EVENTS)
+    public String noaChatToolCalls() throws Exception {
+        return Pipelines.chatResult(toolChat).choices().get(0).toolCalls().get(0).arguments();
     }
 
     /**

@@ -164,6 +164,34 @@ public final class Pipelines {
     }
 
     /**
+     * An SSE body in which a model calls one function and streams its arguments: a first chunk
+     * with the call's id, type and name, then {@code fragments} chunks that each carry one
+     * fragment of the arguments (as OpenAI sends them), a last chunk with
+     * {@code finish_reason: "tool_calls"}, and {@code [DONE]}.
+     *
+     * @param fragments the argument fragments
+     * @return the body
+     */
+    static byte[] toolCallStream(int fragments) {
+        String head = "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,"
+                + "\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":";
+        StringBuilder b = new StringBuilder(head).append("{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"index\":0,")
+                .append("\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"\"}}]},")
+                .append("\"logprobs\":null,\"finish_reason\":null}]}\n\n");
+        for (int i = 0; i < fragments; i++) {
+            b.append(head).append("{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"")
+                    .append(TOOL_ARGUMENT_PARTS[i % TOOL_ARGUMENT_PARTS.length])
+                    .append("\"}}]},\"logprobs\":null,\"finish_reason\":null}]}\n\n");
+        }
+        b.append(head).append("{},\"logprobs\":null,\"finish_reason\":\"tool_calls\"}]}\n\ndata: [DONE]\n\n");
+        return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The fragments {@link #toolCallStream} repeats, as JSON string contents (escaped). */
+    static final String[] TOOL_ARGUMENT_PARTS = {"{\\\"", "loc", "ation", "\\\":", " \\\"", "Par", "is", "\\\", ",
+        "\\\"unit\\\": \\\"celsius\\\"}"};
+
+    /**
      * A chat over {@code transport} (the benchmarks' {@link MemoryTransport}).
      *
      * @param transport the transport

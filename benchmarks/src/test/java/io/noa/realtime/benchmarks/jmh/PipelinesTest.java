@@ -55,6 +55,25 @@ class PipelinesTest {
     }
 
     @ParameterizedTest
+    @ValueSource(ints = {13, 8192})
+    void theToolCallStreamAccumulatesItsArguments(int slice) throws Exception {
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < 1_000; i++) {
+            expected.append(Pipelines.TOOL_ARGUMENT_PARTS[i % Pipelines.TOOL_ARGUMENT_PARTS.length].replace("\\\"", "\""));
+        }
+        try (MemoryTransport transport = new MemoryTransport(Pipelines.toolCallStream(1_000), slice);
+                io.noa.realtime.chat.StreamingChat chat = Pipelines.chat(transport)) {
+            StreamingMessage message = Pipelines.chatResult(chat);
+            assertThat(message.state()).isEqualTo(StreamingMessage.State.COMPLETED);
+            assertThat(message.chunkCount()).isEqualTo(1_002);
+            io.noa.realtime.chat.ToolCall call = message.choices().get(0).toolCalls().get(0);
+            assertThat(call.id()).contains("call_1");
+            assertThat(call.name()).contains("get_weather");
+            assertThat(call.arguments()).isEqualTo(expected.toString());
+        }
+    }
+
+    @ParameterizedTest
     @EnumSource(OpenAiStream.Shape.class)
     void theBaselinesSeeTheSameEventsAndContent(OpenAiStream.Shape shape) {
         OpenAiStream stream = OpenAiStream.of(EVENTS, shape);
