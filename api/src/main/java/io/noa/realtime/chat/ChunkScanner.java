@@ -1,5 +1,25 @@
 package io.noa.realtime.chat;
 
+import static io.noa.realtime.chat.OpenAiChunkDecoder.C_DELTA;
+import static io.noa.realtime.chat.OpenAiChunkDecoder.C_FINISH;
+import static io.noa.realtime.chat.OpenAiChunkDecoder.C_INDEX;
+import static io.noa.realtime.chat.OpenAiChunkDecoder.C_LOGPROBS;
+import static io.noa.realtime.chat.OpenAiChunkDecoder.D_ANNOTATIONS;
+import static io.noa.realtime.chat.OpenAiChunkDecoder.D_CONTENT;
+import static io.noa.realtime.chat.OpenAiChunkDecoder.D_FUNCTION;
+import static io.noa.realtime.chat.OpenAiChunkDecoder.D_REASONING;
+import static io.noa.realtime.chat.OpenAiChunkDecoder.D_REFUSAL;
+import static io.noa.realtime.chat.OpenAiChunkDecoder.D_ROLE;
+import static io.noa.realtime.chat.OpenAiChunkDecoder.D_TOOLS;
+import static io.noa.realtime.chat.OpenAiChunkDecoder.F_CHOICES;
+import static io.noa.realtime.chat.OpenAiChunkDecoder.F_CREATED;
+import static io.noa.realtime.chat.OpenAiChunkDecoder.F_FINGERPRINT;
+import static io.noa.realtime.chat.OpenAiChunkDecoder.F_ID;
+import static io.noa.realtime.chat.OpenAiChunkDecoder.F_MODEL;
+import static io.noa.realtime.chat.OpenAiChunkDecoder.F_OBJECT;
+import static io.noa.realtime.chat.OpenAiChunkDecoder.F_TIER;
+import static io.noa.realtime.chat.OpenAiChunkDecoder.F_USAGE;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -119,252 +139,222 @@ final class ChunkScanner {
     boolean scan(byte[] a, int start, int end, SimpleChunk into) {
         into.clear();
         scratch.clear();
-        int p = chunk(a, start + 1, end, into);
+        int p = object(a, start + 1, end, into, S_CHUNK);
         return p != FAIL && skipWhitespace(a, p, end) == end;
     }
 
     // ---- the chunk, its choice and its delta: each returns the position after it, or FAIL ----
 
-    // field bits: a field given twice is declined, as the Jackson reader does
-    private static final int F_ID = 1;
-    private static final int F_MODEL = 1 << 1;
-    private static final int F_OBJECT = 1 << 2;
-    private static final int F_CREATED = 1 << 3;
-    private static final int F_FINGERPRINT = 1 << 4;
-    private static final int F_TIER = 1 << 5;
-    private static final int F_CHOICES = 1 << 6;
-    private static final int F_USAGE = 1 << 7;
 
-    /** The chunk's fields after its <code>{</code>. */
-    private int chunk(byte[] a, int p, int end, SimpleChunk into) {
+    // the objects the scanner reads; each has its field reader and the fields it must have
+    private static final int S_CHUNK = 0;
+    private static final int S_CHOICE = 1;
+    private static final int S_DELTA = 2;
+    private static final int S_CALL = 3;
+    private static final int S_FUNCTION = 4;
+
+    /** The bit of the field the last field reader read (set after its value, nested objects included). */
+    private int fieldBit;
+
+    /**
+     * An object's members after its <code>{</code>, each read by the field reader of
+     * {@code shape}; a field given twice is declined, as the Jackson reader does. Returns the
+     * position after the object's <code>}</code>, or {@link #FAIL}.
+     */
+    private int object(byte[] a, int p, int end, SimpleChunk into, int shape) {
         int seen = 0;
         p = skipWhitespace(a, p, end);
         if (p < end && a[p] == '}') {
-            return FAIL; // no choices
+            return REQUIRED[shape] == 0 ? p + 1 : FAIL;
         }
         while (true) {
             p = member(a, p, end);
             if (p == FAIL) {
                 return FAIL;
             }
-            byte v = a[p];
-            int bit;
-            if (named(a, ID)) {
-                bit = F_ID;
-                if (v == '"') {
-                    p = repeated(a, p + 1, end, RepeatedText.ID);
-                    into.id = ChatJson.emptyToNull(value);
-                } else {
-                    p = nul(a, p, end);
-                }
-            } else if (named(a, OBJECT)) {
-                bit = F_OBJECT;
-                if (v == '"') {
-                    p = repeated(a, p + 1, end, RepeatedText.OBJECT);
-                    if (p != FAIL && "error".equals(value)) {
-                        return FAIL; // an error object: the full path makes the error
-                    }
-                } else {
-                    p = nul(a, p, end);
-                }
-            } else if (named(a, CREATED)) {
-                bit = F_CREATED;
-                if (v == 'n') {
-                    p = nul(a, p, end);
-                } else {
-                    p = integer(a, p, end);
-                    into.created = number < 0 ? -1 : number;
-                }
-            } else if (named(a, MODEL)) {
-                bit = F_MODEL;
-                if (v == '"') {
-                    p = repeated(a, p + 1, end, RepeatedText.MODEL);
-                    into.model = ChatJson.emptyToNull(value);
-                } else {
-                    p = nul(a, p, end);
-                }
-            } else if (named(a, CHOICES)) {
-                bit = F_CHOICES;
-                if (v != '[') {
-                    return FAIL;
-                }
-                p = skipWhitespace(a, p + 1, end);
-                if (p == end || a[p] != '{') {
-                    return FAIL; // not exactly one choice object
-                }
-                p = choice(a, p + 1, end, into);
-                if (p == FAIL) {
-                    return FAIL;
-                }
-                p = skipWhitespace(a, p, end);
-                if (p == end || a[p] != ']') {
-                    return FAIL;
-                }
-                p++;
-            } else if (named(a, FINGERPRINT)) {
-                bit = F_FINGERPRINT;
-                if (v == '"') {
-                    p = repeated(a, p + 1, end, RepeatedText.FINGERPRINT);
-                    into.systemFingerprint = ChatJson.emptyToNull(value);
-                } else {
-                    p = nul(a, p, end);
-                }
-            } else if (named(a, TIER)) {
-                bit = F_TIER;
-                if (v == '"') {
-                    p = repeated(a, p + 1, end, RepeatedText.SERVICE_TIER);
-                    into.serviceTier = ChatJson.emptyToNull(value);
-                } else {
-                    p = nul(a, p, end);
-                }
-            } else if (named(a, USAGE)) {
-                bit = F_USAGE;
-                p = nul(a, p, end);
-            } else {
-                if (named(a, ERROR)) {
-                    return FAIL; // an error: the full path
-                }
-                bit = 0;
-                p = nul(a, p, end); // an unknown null is ignored; anything else is an extra
+            switch (shape) {
+                case S_CHUNK:
+                    p = chunkField(a, p, end, into);
+                    break;
+                case S_CHOICE:
+                    p = choiceField(a, p, end, into);
+                    break;
+                case S_DELTA:
+                    p = deltaField(a, p, end, into);
+                    break;
+                case S_CALL:
+                    p = callField(a, p, end, into);
+                    break;
+                default:
+                    p = functionField(a, p, end, into);
             }
+            int bit = fieldBit;
             if (p == FAIL || (seen & bit) != 0) {
                 return FAIL;
             }
             seen |= bit;
             p = next(a, p, end);
             if (p == FAIL) {
-                return (seen & F_CHOICES) == 0 ? FAIL : closed;
+                int required = REQUIRED[shape];
+                return (seen & required) != required ? FAIL : closed;
             }
         }
     }
 
-    private static final int C_INDEX = 1;
-    private static final int C_DELTA = 1 << 1;
-    private static final int C_FINISH = 1 << 2;
-    private static final int C_LOGPROBS = 1 << 3;
-
-    /** The choice's fields after its <code>{</code>. */
-    private int choice(byte[] a, int p, int end, SimpleChunk into) {
-        int seen = 0;
+    /**
+     * An array of exactly one object of {@code shape}, after its <code>[</code>: the position
+     * after its <code>]</code>, or {@link #FAIL} (no object, several, or anything else).
+     */
+    private int one(byte[] a, int p, int end, SimpleChunk into, int shape) {
         p = skipWhitespace(a, p, end);
-        if (p < end && a[p] == '}') {
-            return p + 1;
+        if (p == end || a[p] != '{') {
+            return FAIL;
         }
-        while (true) {
-            p = member(a, p, end);
-            if (p == FAIL) {
-                return FAIL;
-            }
-            byte v = a[p];
-            int bit;
-            if (named(a, DELTA)) {
-                bit = C_DELTA;
-                if (v != '{') {
-                    return FAIL;
-                }
-                p = delta(a, p + 1, end, into);
-            } else if (named(a, INDEX)) {
-                bit = C_INDEX;
-                p = integer(a, p, end); // null or anything else is declined, as the Jackson reader does
-                into.index = number < 0 || number > Integer.MAX_VALUE ? 0 : (int) number;
-            } else if (named(a, FINISH)) {
-                bit = C_FINISH;
-                if (v == '"') {
-                    p = string(a, p + 1, end, scratch);
-                    into.finishReason = p == FAIL ? null : known(scratch);
-                } else {
-                    p = nul(a, p, end);
-                }
-            } else if (named(a, LOGPROBS)) {
-                bit = C_LOGPROBS;
-                p = nul(a, p, end);
-            } else {
-                if (named(a, MESSAGE)) {
-                    return FAIL;
-                }
-                bit = 0;
-                p = nul(a, p, end);
-            }
-            if (p == FAIL || (seen & bit) != 0) {
-                return FAIL;
-            }
-            seen |= bit;
-            p = next(a, p, end);
-            if (p == FAIL) {
-                return closed;
-            }
+        p = object(a, p + 1, end, into, shape);
+        if (p == FAIL) {
+            return FAIL;
         }
+        p = skipWhitespace(a, p, end);
+        return p < end && a[p] == ']' ? p + 1 : FAIL;
     }
 
-    private static final int D_ROLE = 1;
-    private static final int D_CONTENT = 1 << 1;
-    private static final int D_REASONING = 1 << 2;
-    private static final int D_REFUSAL = 1 << 3;
-    private static final int D_TOOLS = 1 << 4;
-    private static final int D_FUNCTION = 1 << 5;
-    private static final int D_ANNOTATIONS = 1 << 6;
-
-    /** The delta's fields after its <code>{</code>. */
-    private int delta(byte[] a, int p, int end, SimpleChunk into) {
-        int seen = 0;
-        p = skipWhitespace(a, p, end);
-        if (p < end && a[p] == '}') {
-            return p + 1;
-        }
-        while (true) {
-            p = member(a, p, end);
-            if (p == FAIL) {
-                return FAIL;
+    /** One field of the chunk, its value at {@code p}. */
+    private int chunkField(byte[] a, int p, int end, SimpleChunk into) {
+        byte v = a[p];
+        int bit;
+        if (named(a, ID)) {
+            bit = F_ID;
+            p = repeatedOrNull(a, p, end, RepeatedText.ID);
+            into.id = ChatJson.emptyToNull(value);
+        } else if (named(a, OBJECT)) {
+            bit = F_OBJECT;
+            p = repeatedOrNull(a, p, end, RepeatedText.OBJECT);
+            if (p != FAIL && "error".equals(value)) {
+                return FAIL; // an error object: the full path makes the error
             }
-            boolean text = a[p] == '"';
-            int bit;
-            if (a[p] == '[' && named(a, TOOL_CALLS)) {
-                bit = D_TOOLS;
-                p = toolCalls(a, p + 1, end, into); // exactly one fragment with an index, or declined
-            } else if (!text && (p = nul(a, p, end)) == FAIL) {
-                return FAIL; // arrays of parts, numbers, objects: declined
-            } else if (named(a, CONTENT)) {
-                bit = D_CONTENT;
-                if (text) {
-                    p = string(a, p + 1, end, into.content);
-                }
-            } else if (named(a, ROLE)) {
-                bit = D_ROLE;
-                if (text) {
-                    p = string(a, p + 1, end, scratch);
-                    into.role = p == FAIL ? null : known(scratch);
-                }
-            } else if (named(a, REASONING_CONTENT) || named(a, REASONING)) {
-                bit = D_REASONING; // both in one delta: the full path joins them
-                if (text) {
-                    p = string(a, p + 1, end, into.reasoning);
-                }
-            } else if (named(a, REFUSAL)) {
-                bit = D_REFUSAL;
-                if (text) {
-                    p = string(a, p + 1, end, into.refusal);
-                }
-            } else if (named(a, TOOL_CALLS)) {
-                bit = D_TOOLS; // null
-            } else if (named(a, FUNCTION_CALL)) {
-                bit = D_FUNCTION;
-            } else if (named(a, ANNOTATIONS)) {
-                bit = D_ANNOTATIONS;
+        } else if (named(a, CREATED)) {
+            bit = F_CREATED;
+            if (v == 'n') {
+                p = nul(a, p, end);
             } else {
-                bit = 0;
+                p = integer(a, p, end);
+                into.created = number < 0 ? -1 : number;
             }
-            if (text && (bit == 0 || bit >= D_TOOLS)) {
-                return FAIL; // an extra, or a tool call / annotations as a string: the full path
-            }
-            if (p == FAIL || (seen & bit) != 0) {
+        } else if (named(a, MODEL)) {
+            bit = F_MODEL;
+            p = repeatedOrNull(a, p, end, RepeatedText.MODEL);
+            into.model = ChatJson.emptyToNull(value);
+        } else if (named(a, CHOICES)) {
+            if (v != '[') {
                 return FAIL;
             }
-            seen |= bit;
-            p = next(a, p, end);
-            if (p == FAIL) {
-                return closed;
+            p = one(a, p + 1, end, into, S_CHOICE); // exactly one choice object
+            bit = F_CHOICES;
+        } else if (named(a, FINGERPRINT)) {
+            bit = F_FINGERPRINT;
+            p = repeatedOrNull(a, p, end, RepeatedText.FINGERPRINT);
+            into.systemFingerprint = ChatJson.emptyToNull(value);
+        } else if (named(a, TIER)) {
+            bit = F_TIER;
+            p = repeatedOrNull(a, p, end, RepeatedText.SERVICE_TIER);
+            into.serviceTier = ChatJson.emptyToNull(value);
+        } else if (named(a, USAGE)) {
+            bit = F_USAGE;
+            p = nul(a, p, end);
+        } else {
+            if (named(a, ERROR)) {
+                return FAIL; // an error: the full path
             }
+            bit = 0;
+            p = nul(a, p, end); // an unknown null is ignored; anything else is an extra
         }
+        fieldBit = bit;
+        return p;
+    }
+
+
+    /** One field of the choice, its value at {@code p}. */
+    private int choiceField(byte[] a, int p, int end, SimpleChunk into) {
+        byte v = a[p];
+        int bit;
+        if (named(a, DELTA)) {
+            if (v != '{') {
+                return FAIL;
+            }
+            p = object(a, p + 1, end, into, S_DELTA);
+            bit = C_DELTA;
+        } else if (named(a, INDEX)) {
+            bit = C_INDEX;
+            p = integer(a, p, end); // null or anything else is declined, as the Jackson reader does
+            into.index = number < 0 || number > Integer.MAX_VALUE ? 0 : (int) number;
+        } else if (named(a, FINISH)) {
+            bit = C_FINISH;
+            if (v == '"') {
+                p = string(a, p + 1, end, scratch);
+                into.finishReason = p == FAIL ? null : known(scratch);
+            } else {
+                p = nul(a, p, end);
+            }
+        } else if (named(a, LOGPROBS)) {
+            bit = C_LOGPROBS;
+            p = nul(a, p, end);
+        } else {
+            if (named(a, MESSAGE)) {
+                return FAIL;
+            }
+            bit = 0;
+            p = nul(a, p, end);
+        }
+        fieldBit = bit;
+        return p;
+    }
+
+
+    /** One field of the delta, its value at {@code p}. */
+    private int deltaField(byte[] a, int p, int end, SimpleChunk into) {
+        boolean text = a[p] == '"';
+        int bit;
+        if (a[p] == '[' && named(a, TOOL_CALLS)) {
+            p = one(a, p + 1, end, into, S_CALL); // exactly one fragment with an index, or declined
+            into.hasCall = p != FAIL;
+            bit = D_TOOLS;
+        } else if (!text && (p = nul(a, p, end)) == FAIL) {
+            return FAIL; // arrays of parts, numbers, objects: declined
+        } else if (named(a, CONTENT)) {
+            bit = D_CONTENT;
+            if (text) {
+                p = string(a, p + 1, end, into.content);
+            }
+        } else if (named(a, ROLE)) {
+            bit = D_ROLE;
+            if (text) {
+                p = string(a, p + 1, end, scratch);
+                into.role = p == FAIL ? null : known(scratch);
+            }
+        } else if (named(a, REASONING_CONTENT) || named(a, REASONING)) {
+            bit = D_REASONING; // both in one delta: the full path joins them
+            if (text) {
+                p = string(a, p + 1, end, into.reasoning);
+            }
+        } else if (named(a, REFUSAL)) {
+            bit = D_REFUSAL;
+            if (text) {
+                p = string(a, p + 1, end, into.refusal);
+            }
+        } else if (named(a, TOOL_CALLS)) {
+            bit = D_TOOLS; // null
+        } else if (named(a, FUNCTION_CALL)) {
+            bit = D_FUNCTION;
+        } else if (named(a, ANNOTATIONS)) {
+            bit = D_ANNOTATIONS;
+        } else {
+            bit = 0;
+        }
+        if (text && (bit == 0 || bit >= D_TOOLS)) {
+            return FAIL; // an extra, or a tool call / annotations as a string: the full path
+        }
+        fieldBit = bit;
+        return p;
     }
 
     private static final int T_INDEX = 1;
@@ -373,102 +363,65 @@ final class ChunkScanner {
     private static final int T_FUNCTION = 1 << 3;
     private static final int T_NAME = 1 << 4;
     private static final int T_ARGUMENTS = 1 << 5;
+    /** Per object shape ({@code S_*}), the fields it must have. */
+    private static final int[] REQUIRED = {F_CHOICES, 0, 0, T_INDEX, 0};
 
     /**
-     * A delta's {@code tool_calls} after its <code>[</code>: exactly one fragment, an object with a
-     * non-negative integer {@code index}, optional {@code id} and {@code type} (strings or null)
-     * and an optional {@code function} object of {@code name} (string or null) and
-     * {@code arguments} (a string); anything else (several fragments, no index, other fields,
-     * arguments as JSON) is declined.
+     * One field of a {@code tool_calls} fragment, its value at {@code p}: a non-negative integer
+     * {@code index} (required), {@code id} and {@code type} (strings or null) and a
+     * {@code function} object; anything else (other fields, arguments as JSON) is declined.
      */
-    private int toolCalls(byte[] a, int p, int end, SimpleChunk into) {
-        p = skipWhitespace(a, p, end);
-        if (p == end || a[p] != '{') {
+    private int callField(byte[] a, int p, int end, SimpleChunk into) {
+        int bit;
+        if (named(a, INDEX)) {
+            bit = T_INDEX;
+            p = integer(a, p, end);
+            if (number < 0 || number > Integer.MAX_VALUE) {
+                return FAIL; // the full path keeps no index then, and merges another way
+            }
+            into.callIndex = (int) number;
+        } else if (named(a, ID)) {
+            bit = T_ID;
+            p = stringOrNull(a, p, end);
+            into.callId = value;
+        } else if (named(a, TYPE)) {
+            bit = T_TYPE;
+            p = stringOrNull(a, p, end);
+            into.callType = value;
+        } else if (named(a, FUNCTION) && a[p] == '{') {
+            p = object(a, p + 1, end, into, S_FUNCTION);
+            bit = T_FUNCTION;
+        } else {
             return FAIL;
         }
-        p = skipWhitespace(a, p + 1, end);
-        if (p == end || a[p] != '"') {
-            return FAIL; // {} has no index
-        }
-        int seen = 0;
-        while (true) {
-            p = member(a, p, end);
-            if (p == FAIL) {
-                return FAIL;
-            }
-            int bit;
-            if (named(a, INDEX)) {
-                bit = T_INDEX;
-                p = integer(a, p, end);
-                if (number < 0 || number > Integer.MAX_VALUE) {
-                    return FAIL; // the full path keeps no index then, and merges another way
-                }
-                into.callIndex = (int) number;
-            } else if (named(a, ID)) {
-                bit = T_ID;
-                p = stringOrNull(a, p, end);
-                into.callId = value;
-            } else if (named(a, TYPE)) {
-                bit = T_TYPE;
-                p = stringOrNull(a, p, end);
-                into.callType = value;
-            } else if (named(a, FUNCTION) && a[p] == '{') {
-                bit = T_FUNCTION;
-                p = function(a, p + 1, end, into);
-            } else {
-                return FAIL;
-            }
-            if (p == FAIL || (seen & bit) != 0) {
-                return FAIL;
-            }
-            seen |= bit;
-            p = next(a, p, end);
-            if (p == FAIL) {
-                if (closed == FAIL || (seen & T_INDEX) == 0) {
-                    return FAIL;
-                }
-                p = skipWhitespace(a, closed, end);
-                if (p == end || a[p] != ']') {
-                    return FAIL; // a second fragment: the full path
-                }
-                into.hasCall = true;
-                return p + 1;
-            }
-        }
+        fieldBit = bit;
+        return p;
     }
 
-    /** A tool call's {@code function} object after its <code>{</code>. */
-    private int function(byte[] a, int p, int end, SimpleChunk into) {
-        int seen = 0;
-        p = skipWhitespace(a, p, end);
-        if (p < end && a[p] == '}') {
-            return p + 1;
+    /** One field of a tool call's {@code function}: {@code name} (string or null), {@code arguments} (a string). */
+    private int functionField(byte[] a, int p, int end, SimpleChunk into) {
+        int bit;
+        if (named(a, NAME)) {
+            bit = T_NAME;
+            p = stringOrNull(a, p, end);
+            into.callName = value;
+        } else if (named(a, ARGUMENTS) && a[p] == '"') {
+            bit = T_ARGUMENTS;
+            p = string(a, p + 1, end, into.callArguments);
+        } else {
+            return FAIL;
         }
-        while (true) {
-            p = member(a, p, end);
-            if (p == FAIL) {
-                return FAIL;
-            }
-            int bit;
-            if (named(a, NAME)) {
-                bit = T_NAME;
-                p = stringOrNull(a, p, end);
-                into.callName = value;
-            } else if (named(a, ARGUMENTS) && a[p] == '"') {
-                bit = T_ARGUMENTS;
-                p = string(a, p + 1, end, into.callArguments);
-            } else {
-                return FAIL;
-            }
-            if (p == FAIL || (seen & bit) != 0) {
-                return FAIL;
-            }
-            seen |= bit;
-            p = next(a, p, end);
-            if (p == FAIL) {
-                return closed;
-            }
+        fieldBit = bit;
+        return p;
+    }
+
+    /** A repeated field's string ({@link #repeated}) or {@code null} (then {@link #value} is null) at {@code p}. */
+    private int repeatedOrNull(byte[] a, int p, int end, int slot) {
+        if (a[p] == '"') {
+            return repeated(a, p + 1, end, slot);
         }
+        value = null;
+        return nul(a, p, end);
     }
 
     /** A string (into {@link #value}, {@code null} when empty) or {@code null} at {@code p}. */

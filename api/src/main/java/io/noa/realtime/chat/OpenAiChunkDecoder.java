@@ -262,15 +262,15 @@ final class OpenAiChunkDecoder implements ChunkDecoder {
         }
     }
 
-    // field bits of the simple reader: a field given twice is not simple
-    private static final int F_ID = 1;
-    private static final int F_MODEL = 1 << 1;
-    private static final int F_OBJECT = 1 << 2;
-    private static final int F_CREATED = 1 << 3;
-    private static final int F_FINGERPRINT = 1 << 4;
-    private static final int F_TIER = 1 << 5;
-    private static final int F_CHOICES = 1 << 6;
-    private static final int F_USAGE = 1 << 7;
+    // field bits of the simple reader (and of ChunkScanner): a field given twice is not simple
+    static final int F_ID = 1;
+    static final int F_MODEL = 1 << 1;
+    static final int F_OBJECT = 1 << 2;
+    static final int F_CREATED = 1 << 3;
+    static final int F_FINGERPRINT = 1 << 4;
+    static final int F_TIER = 1 << 5;
+    static final int F_CHOICES = 1 << 6;
+    static final int F_USAGE = 1 << 7;
 
     private boolean readSimpleChunk(JsonParser p, SimpleChunk into) throws IOException {
         int seen = 0;
@@ -356,10 +356,10 @@ final class OpenAiChunkDecoder implements ChunkDecoder {
         return (seen & F_CHOICES) != 0;
     }
 
-    private static final int C_INDEX = 1;
-    private static final int C_DELTA = 1 << 1;
-    private static final int C_FINISH = 1 << 2;
-    private static final int C_LOGPROBS = 1 << 3;
+    static final int C_INDEX = 1;
+    static final int C_DELTA = 1 << 1;
+    static final int C_FINISH = 1 << 2;
+    static final int C_LOGPROBS = 1 << 3;
 
     private boolean readSimpleChoice(JsonParser p, SimpleChunk into) throws IOException {
         int seen = 0;
@@ -409,13 +409,13 @@ final class OpenAiChunkDecoder implements ChunkDecoder {
         return true;
     }
 
-    private static final int D_ROLE = 1;
-    private static final int D_CONTENT = 1 << 1;
-    private static final int D_REASONING = 1 << 2;
-    private static final int D_REFUSAL = 1 << 3;
-    private static final int D_TOOLS = 1 << 4;
-    private static final int D_FUNCTION = 1 << 5;
-    private static final int D_ANNOTATIONS = 1 << 6;
+    static final int D_ROLE = 1;
+    static final int D_CONTENT = 1 << 1;
+    static final int D_REASONING = 1 << 2;
+    static final int D_REFUSAL = 1 << 3;
+    static final int D_TOOLS = 1 << 4;
+    static final int D_FUNCTION = 1 << 5;
+    static final int D_ANNOTATIONS = 1 << 6;
 
     private boolean readSimpleDelta(JsonParser p, SimpleChunk into) throws IOException {
         int seen = 0;
