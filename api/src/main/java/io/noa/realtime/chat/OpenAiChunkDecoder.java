@@ -272,6 +272,20 @@ final class OpenAiChunkDecoder implements ChunkDecoder {
     static final int F_CHOICES = 1 << 6;
     static final int F_USAGE = 1 << 7;
 
+    /** What {@link #repeatedOrNull} answers for a value that is neither a string nor {@code null}. */
+    private static final String NOT_TEXT = new String("not text");
+
+    /**
+     * A repeated field's value in the simple reader: its string ({@code null} when empty), {@code null}
+     * for {@code null}, {@link #NOT_TEXT} for anything else (which is not simple).
+     */
+    private String repeatedOrNull(JsonParser p, JsonToken t, int slot) throws IOException {
+        if (t == JsonToken.VALUE_STRING) {
+            return ChatJson.emptyToNull(repeated.text(p, slot));
+        }
+        return t == JsonToken.VALUE_NULL ? null : NOT_TEXT;
+    }
+
     private boolean readSimpleChunk(JsonParser p, SimpleChunk into) throws IOException {
         int seen = 0;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -281,17 +295,15 @@ final class OpenAiChunkDecoder implements ChunkDecoder {
             switch (field) {
                 case "id":
                     bit = F_ID;
-                    if (t == JsonToken.VALUE_STRING) {
-                        into.id = ChatJson.emptyToNull(repeated.text(p, RepeatedText.ID));
-                    } else if (t != JsonToken.VALUE_NULL) {
+                    into.id = repeatedOrNull(p, t, RepeatedText.ID);
+                    if (into.id == NOT_TEXT) {
                         return false;
                     }
                     break;
                 case "model":
                     bit = F_MODEL;
-                    if (t == JsonToken.VALUE_STRING) {
-                        into.model = ChatJson.emptyToNull(repeated.text(p, RepeatedText.MODEL));
-                    } else if (t != JsonToken.VALUE_NULL) {
+                    into.model = repeatedOrNull(p, t, RepeatedText.MODEL);
+                    if (into.model == NOT_TEXT) {
                         return false;
                     }
                     break;
@@ -315,17 +327,15 @@ final class OpenAiChunkDecoder implements ChunkDecoder {
                     break;
                 case "system_fingerprint":
                     bit = F_FINGERPRINT;
-                    if (t == JsonToken.VALUE_STRING) {
-                        into.systemFingerprint = ChatJson.emptyToNull(repeated.text(p, RepeatedText.FINGERPRINT));
-                    } else if (t != JsonToken.VALUE_NULL) {
+                    into.systemFingerprint = repeatedOrNull(p, t, RepeatedText.FINGERPRINT);
+                    if (into.systemFingerprint == NOT_TEXT) {
                         return false;
                     }
                     break;
                 case "service_tier":
                     bit = F_TIER;
-                    if (t == JsonToken.VALUE_STRING) {
-                        into.serviceTier = ChatJson.emptyToNull(repeated.text(p, RepeatedText.SERVICE_TIER));
-                    } else if (t != JsonToken.VALUE_NULL) {
+                    into.serviceTier = repeatedOrNull(p, t, RepeatedText.SERVICE_TIER);
+                    if (into.serviceTier == NOT_TEXT) {
                         return false;
                     }
                     break;
